@@ -1,0 +1,99 @@
+package org.costobservatory.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Configuration read from the environment once at start-up. Every variable is documented in the README's
+ * configuration table; a missing or malformed value fails at init with a message naming it.
+ */
+public record Config(String tableName, URI adminBaseUrl, Optional<String> adminKey,
+                     Optional<String> adminKeyParameter, Optional<String> alertTopicArn, int costLookbackDays,
+                     int usageLookbackHours, int usagePageHours, Duration staleAfter, Duration alertLease,
+                     Optional<Path> priceTableFile, Duration deadlineMargin) {
+
+    public static final String TABLE_NAME = "TABLE_NAME";
+    public static final String ADMIN_BASE_URL = "ANTHROPIC_ADMIN_BASE_URL";
+    public static final String ADMIN_KEY = "ANTHROPIC_ADMIN_KEY";
+    public static final String ADMIN_KEY_PARAMETER = "ADMIN_KEY_PARAMETER";
+    public static final String ALERT_TOPIC_ARN = "ALERT_TOPIC_ARN";
+    public static final String COST_LOOKBACK_DAYS = "COST_LOOKBACK_DAYS";
+    public static final String USAGE_LOOKBACK_HOURS = "USAGE_LOOKBACK_HOURS";
+    public static final String USAGE_PAGE_HOURS = "USAGE_PAGE_HOURS";
+    public static final String STALE_AFTER_MINUTES = "STALE_AFTER_MINUTES";
+    public static final String ALERT_LEASE_SECONDS = "ALERT_LEASE_SECONDS";
+    public static final String PRICE_TABLE_FILE = "PRICE_TABLE_FILE";
+    public static final String DEADLINE_MARGIN_SECONDS = "DEADLINE_MARGIN_SECONDS";
+
+    public static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
+
+    public static Config fromEnv() {
+        return fromEnv(System.getenv());
+    }
+
+    public static Config fromEnv(Map<String, String> env) {
+        return new Config(
+                required(env, TABLE_NAME),
+                url(env, ADMIN_BASE_URL, DEFAULT_BASE_URL),
+                optional(env, ADMIN_KEY),
+                optional(env, ADMIN_KEY_PARAMETER),
+                optional(env, ALERT_TOPIC_ARN),
+                integer(env, COST_LOOKBACK_DAYS, 3, 0, 31),
+                integer(env, USAGE_LOOKBACK_HOURS, 3, 0, 168),
+                integer(env, USAGE_PAGE_HOURS, 24, 1, 168),
+                Duration.ofMinutes(integer(env, STALE_AFTER_MINUTES, 180, 1, 7 * 24 * 60)),
+                Duration.ofSeconds(integer(env, ALERT_LEASE_SECONDS, 300, 1, 86_400)),
+                optional(env, PRICE_TABLE_FILE).map(Path::of),
+                Duration.ofSeconds(integer(env, DEADLINE_MARGIN_SECONDS, 20, 0, 600)));
+    }
+
+    /** Ingest runs need the admin key from one of two places; fail at init if neither is set. */
+    public void requireAdminKeySource() {
+        if (adminKey.isEmpty() && adminKeyParameter.isEmpty()) {
+            throw new ConfigException("set " + ADMIN_KEY_PARAMETER + " (the SSM SecureString parameter holding the "
+                    + "admin key) or, for local runs, " + ADMIN_KEY);
+        }
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        return optional(env, name).orElseThrow(() -> new ConfigException(name + " is required but not set"));
+    }
+
+    private static Optional<String> optional(Map<String, String> env, String name) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    private static URI url(Map<String, String> env, String name, String fallback) {
+        String value = optional(env, name).orElse(fallback);
+        try {
+            URI uri = new URI(value);
+            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new ConfigException(name + " must be an http(s) URL, got '" + value + "'");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new ConfigException(name + " is not a valid URL: '" + value + "'");
+        }
+    }
+
+    private static int integer(Map<String, String> env, String name, int fallback, int min, int max) {
+        Optional<String> value = optional(env, name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.get());
+            if (parsed < min || parsed > max) {
+                throw new ConfigException(name + " must be between " + min + " and " + max + ", got " + parsed);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be a whole number, got '" + value.get() + "'");
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package org.costobservatory.store.dynamodb;
+
+import static org.costobservatory.store.dynamodb.Items.n;
+import static org.costobservatory.store.dynamodb.Items.s;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.costobservatory.domain.ReportKind;
+import org.costobservatory.store.StoreUnavailableException;
+import org.costobservatory.store.Watermark;
+import org.costobservatory.store.WatermarkStore;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/** Watermarks with optimistic locking: a mark moves only forward and only from the version it was read at. */
+public final class DynamoDbWatermarkStore implements WatermarkStore {
+    private static final int MAX_CONFLICTS = 5;
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoDbWatermarkStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = Objects.requireNonNull(dynamo);
+        this.table = Objects.requireNonNull(table);
+    }
+
+    @Override
+    public Optional<Watermark> get(ReportKind report) {
+        return Dynamo.call("read the " + report.id() + " watermark", () -> {
+            Map<String, AttributeValue> item = Dynamo.get(dynamo, table, Keys.WATERMARK, Keys.watermark(report));
+            if (item == null || Items.str(item, "stored_through") == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new Watermark(report, Instant.parse(Items.str(item, "stored_through")),
+                    Items.instant(item, "last_success_at"), Items.instant(item, "last_window_from"),
+                    Items.instant(item, "last_window_to"), Optional.ofNullable(Items.str(item, "last_run_id")),
+                    Items.num(item, "version")));
+        });
+    }
+
+    @Override
+    public Instant advance(ReportKind report, Instant from, Instant to) {
+        return Dynamo.call("advance the " + report.id() + " watermark", () -> {
+            for (int attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
+                Optional<Watermark> current = get(report);
+                if (current.isPresent()) {
+                    Instant mark = current.get().storedThrough();
+                    if (!to.isAfter(mark) || from.isAfter(mark)) {
+                        return mark;   // nothing new, or a gap would be skipped
+                    }
+                }
+                Map<String, String> names = Map.of("#v", "version");
+                Map<String, AttributeValue> values = new HashMap<>();
+                values.put(":to", s(to.toString()));
+                values.put(":one", n(1));
+                values.put(":zero", n(0));
+                String update = "SET stored_through = :to, #v = if_not_exists(#v, :zero) + :one";
+                if (report == ReportKind.COST) {
+                    update += ", settled_through = :day";
+                    values.put(":day", s(to.atOffset(ZoneOffset.UTC).toLocalDate().minusDays(1).toString()));
+                }
+                String condition;
+                if (current.isPresent()) {
+                    condition = "#v = :expected";
+                    values.put(":expected", n(current.get().version()));
+                } else {
+                    condition = "attribute_not_exists(stored_through)";
+                }
+                String expression = update;
+                try {
+                    dynamo.updateItem(b -> b.tableName(table)
+                            .key(Dynamo.key(Keys.WATERMARK, Keys.watermark(report)))
+                            .updateExpression(expression).conditionExpression(condition)
+                            .expressionAttributeNames(names).expressionAttributeValues(values));
+                    return to;
+                } catch (ConditionalCheckFailedException concurrentRunMovedIt) {
+                    // Read again and decide again.
+                }
+            }
+            throw new StoreUnavailableException("the " + report.id() + " watermark kept changing under "
+                    + MAX_CONFLICTS + " attempts to advance it", null);
+        });
+    }
+
+    @Override
+    public void recordSuccess(ReportKind report, Instant windowFrom, Instant windowTo, String runId,
+                              Instant finishedAt) {
+        Dynamo.run("record a successful " + report.id() + " run", () -> dynamo.updateItem(b -> b.tableName(table)
+                .key(Dynamo.key(Keys.WATERMARK, Keys.watermark(report)))
+                .updateExpression("SET report = :r, last_success_at = :at, last_window_from = :from, "
+                        + "last_window_to = :to, last_run_id = :run")
+                .expressionAttributeValues(Map.of(":r", s(report.id()), ":at", s(finishedAt.toString()),
+                        ":from", s(windowFrom.toString()), ":to", s(windowTo.toString()), ":run", s(runId)))));
+    }
+}
