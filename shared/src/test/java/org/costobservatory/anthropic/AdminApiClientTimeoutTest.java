@@ -1,0 +1,124 @@
+package org.costobservatory.anthropic;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.costobservatory.anthropic.FakeAdminApi.costPage;
+import static org.costobservatory.anthropic.FakeAdminApi.fixture;
+import static org.costobservatory.anthropic.FakeAdminApi.json;
+
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.costobservatory.time.Deadline;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Slow servers. Each test gets its own WireMock server: a response the client abandoned is still being served after
+ * the test ends, and on a shared server it would show up in the next test's request log.
+ */
+class AdminApiClientTimeoutTest {
+    private static final String KEY = "sk-ant-admin01-timeout-test-key-0";
+    private static final String PAGE_2 = "page_MjAyNi0wOC0xMVQwMDowMDowMFo=";
+    private static final String PAGE_3 = "page_MjAyNi0wOC0xM1QwMDowMDowMFo=";
+    private static final LocalDate FROM = LocalDate.parse("2026-08-10");
+    private static final LocalDate TO = LocalDate.parse("2026-08-14");
+
+    private FakeAdminApi api;
+
+    @BeforeEach
+    void startServer() {
+        api = FakeAdminApi.start();
+    }
+
+    @AfterEach
+    void stopServer() {
+        api.close();
+    }
+
+    private void stubPage2FailingWith(ResponseDefinitionBuilder failure) {
+        api.server().stubFor(costPage(null).willReturn(json(fixture("cost-report-page-1.json"))));
+        api.server().stubFor(costPage(PAGE_3).willReturn(json(fixture("cost-report-page-3.json"))));
+        api.server().stubFor(costPage(PAGE_2).inScenario("page 2").whenScenarioStateIs(STARTED)
+                .willReturn(failure).willSetStateTo("slow answer served"));
+        api.server().stubFor(costPage(PAGE_2).inScenario("page 2").whenScenarioStateIs("slow answer served")
+                .willReturn(json(fixture("cost-report-page-2.json"))));
+    }
+
+    private List<Integer> pull(AdminApiClient client, Deadline deadline) {
+        List<Integer> pages = new ArrayList<>();
+        client.costReport(FROM, TO, deadline, (days, page) -> pages.add(page));
+        return pages;
+    }
+
+    private int requestsFor(String cursor) {
+        return api.server().findAll(getRequestedFor(urlPathEqualTo(FakeAdminApi.COST_PATH))
+                .withQueryParam("page", equalTo(cursor))).size();
+    }
+
+    @Test
+    void aResponseSlowerThanTheRequestTimeoutIsAbandonedAndRetried() {
+        // GIVEN page 2 first answers after 3 s while the request timeout is 300 ms
+        stubPage2FailingWith(json(fixture("cost-report-page-2.json")).withFixedDelay(3_000));
+        AdminApiClient client = api.client(new StaticAdminKey(KEY),
+                FakeAdminApi.testPolicy().withRequestTimeout(Duration.ofMillis(300)));
+
+        // WHEN the report is pulled
+        long started = System.nanoTime();
+        List<Integer> pages = pull(client, api.deadline());
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+
+        // THEN the slow attempt was abandoned near the timeout and retried
+        assertThat(requestsFor(PAGE_2)).isEqualTo(2);
+        assertThat(pages).containsExactly(1, 2, 3);
+        assertThat(elapsed).isLessThan(Duration.ofMillis(2_500));
+    }
+
+    @Test
+    void aBodyThatTricklesInPastTheTimeoutIsAbandonedAndRetried() {
+        // GIVEN page 2 first sends its body in chunks spread over 3 s while the request timeout is 300 ms
+        stubPage2FailingWith(json(fixture("cost-report-page-2.json")).withChunkedDribbleDelay(10, 3_000));
+        AdminApiClient client = api.client(new StaticAdminKey(KEY),
+                FakeAdminApi.testPolicy().withRequestTimeout(Duration.ofMillis(300)));
+
+        // WHEN the report is pulled
+        long started = System.nanoTime();
+        List<Integer> pages = pull(client, api.deadline());
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+
+        // THEN the whole exchange was bounded by the timeout, not just the headers
+        assertThat(requestsFor(PAGE_2)).isEqualTo(2);
+        assertThat(pages).containsExactly(1, 2, 3);
+        assertThat(elapsed).isLessThan(Duration.ofMillis(2_500));
+    }
+
+    @Test
+    void theRequestTimeoutIsShortenedToTheTimeLeft() {
+        // GIVEN a real-time deadline 400 ms away, a 30 s request timeout and a server that takes 3 s
+        api.server().stubFor(costPage(null).willReturn(json(fixture("cost-report-page-1.json"))
+                .withFixedDelay(3_000)));
+        Deadline deadline = Deadline.after(Clock.systemUTC(), Duration.ofMillis(400));
+        AdminApiClient client = api.client(new StaticAdminKey(KEY),
+                FakeAdminApi.testPolicy().withRequestTimeout(Duration.ofSeconds(30)));
+
+        // WHEN the report is pulled
+        long started = System.nanoTime();
+        RetriesExhaustedException failure = catchThrowableOfType(RetriesExhaustedException.class, () ->
+                pull(client, deadline));
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+
+        // THEN the request was cut off at the deadline rather than after 3 s, and the failure names the timeout
+        assertThat(elapsed).isLessThan(Duration.ofMillis(2_000));
+        assertThat(failure.getMessage()).contains("deadline", "HttpTimeoutException");
+        assertThat(failure.httpStatus()).isZero();
+        assertThat(failure.getCause()).isInstanceOf(java.net.http.HttpTimeoutException.class);
+    }
+}
