@@ -42,6 +42,12 @@ public final class Money {
         return value.stripTrailingZeros().toPlainString();
     }
 
+    /** Drops trailing zeros without ever producing an exponent (1500, not 1.5E+3). */
+    public static BigDecimal normalize(BigDecimal value) {
+        BigDecimal stripped = value.stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
+    }
+
     /** Percentage of {@code part} in {@code whole}, to two decimal places; zero when {@code whole} is zero. */
     public static BigDecimal percent(BigDecimal part, BigDecimal whole) {
         if (whole.signum() == 0) {

@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.costobservatory.domain.Money;
 import org.costobservatory.domain.UsageRow;
 import org.costobservatory.log.Log;
 
@@ -55,7 +56,6 @@ public final class UsagePricer {
         BigDecimal searchCents = table.webSearchUsdPerThousand().multiply(CENTS_PER_USD)
                 .multiply(BigDecimal.valueOf(row.webSearchRequests())).divide(THOUSAND);
         BigDecimal cents = tokenCents.add(searchCents);
-        return new PricedUsage(cents.signum() == 0 ? BigDecimal.ZERO : cents.stripTrailingZeros(), price.model(),
-                unpriced);
+        return new PricedUsage(Money.normalize(cents), price.model(), unpriced);
     }
 }

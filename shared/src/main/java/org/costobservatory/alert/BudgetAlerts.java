@@ -1,0 +1,46 @@
+package org.costobservatory.alert;
+
+import java.math.BigDecimal;
+import java.util.Objects;
+import org.costobservatory.budget.HeadroomAnswer;
+import org.costobservatory.budget.HeadroomService;
+import org.costobservatory.ingest.AfterIngest;
+import org.costobservatory.log.Log;
+
+/**
+ * Evaluates every budget's thresholds after an ingest run. A budget whose alert cannot be published does not stop
+ * the others; the failure is rethrown at the end so the run is visibly failed and retried.
+ */
+public final class BudgetAlerts implements AfterIngest {
+    private static final Log LOG = Log.get(BudgetAlerts.class);
+
+    private final HeadroomService headroom;
+    private final ThresholdAlerts alerts;
+
+    public BudgetAlerts(HeadroomService headroom, ThresholdAlerts alerts) {
+        this.headroom = Objects.requireNonNull(headroom);
+        this.alerts = Objects.requireNonNull(alerts);
+    }
+
+    @Override
+    public int run() {
+        int sent = 0;
+        RuntimeException failure = null;
+        for (HeadroomAnswer answer : headroom.answerAll(BigDecimal.ZERO)) {
+            try {
+                sent += alerts.evaluate(answer);
+            } catch (RuntimeException e) {
+                LOG.error("could not send a budget alert; it will be retried", e, "budget", answer.budget().name());
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return sent;
+    }
+}

@@ -1,0 +1,77 @@
+package org.costobservatory.alert;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import org.costobservatory.budget.HeadroomAnswer;
+import org.costobservatory.log.Log;
+
+/**
+ * Sends each (budget, period, threshold) at most once. The thresholds a budget has newly crossed are claimed together
+ * with one conditional transaction before anything is published; whoever wins publishes one message naming the
+ * highest and marks them all sent. A publisher that crashes after claiming leaves claims whose lease expires, so a
+ * later evaluation takes over: at most one extra message, and only when a crash falls between publish and mark.
+ */
+public final class ThresholdAlerts {
+    private static final Log LOG = Log.get(ThresholdAlerts.class);
+
+    private final AlertStore store;
+    private final AlertPublisher publisher;
+    private final Clock clock;
+    private final Duration lease;
+
+    public ThresholdAlerts(AlertStore store, AlertPublisher publisher, Clock clock, Duration lease) {
+        this.store = Objects.requireNonNull(store);
+        this.publisher = Objects.requireNonNull(publisher);
+        this.clock = Objects.requireNonNull(clock);
+        this.lease = Objects.requireNonNull(lease);
+    }
+
+    /**
+     * @return 1 when this call published a message, else 0
+     * @throws RuntimeException when publishing failed (the claims stay until their lease expires)
+     */
+    public int evaluate(HeadroomAnswer answer) {
+        List<BigDecimal> crossed = answer.thresholdsCrossed();
+        if (crossed.isEmpty()) {
+            return 0;
+        }
+        String budget = answer.budget().name();
+        String periodKey = answer.period().key();
+        List<AlertRecord> records = store.period(budget, periodKey);
+        List<BigDecimal> pending = new ArrayList<>();
+        for (BigDecimal threshold : crossed) {
+            boolean sent = records.stream().anyMatch(r -> r.sent() && r.thresholdPercent().compareTo(threshold) == 0);
+            if (!sent) {
+                pending.add(threshold);
+            }
+        }
+        if (pending.isEmpty()) {
+            return 0;
+        }
+        Instant now = clock.instant();
+        String owner = UUID.randomUUID().toString();
+        List<AlertRecord> claims = new ArrayList<>();
+        for (BigDecimal threshold : pending) {
+            claims.add(new AlertRecord(budget, periodKey, answer.period().startText(), answer.period().endText(),
+                    answer.budget().timeZone().getId(), threshold, AlertRecord.CLAIMED, owner, now.plus(lease), now,
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(answer.spentUsd()),
+                    Optional.of(answer.budget().limitUsd()), Optional.of(answer.percentUsed())));
+        }
+        if (!store.claim(claims, now)) {
+            return 0;   // another evaluator holds at least one of them and will send
+        }
+        AlertMessage message = AlertMessages.build(answer, pending);
+        String messageId = publisher.publish(message);
+        store.markSent(claims, owner, messageId, message.subject(), clock.instant());
+        LOG.info("budget threshold alert sent", "budget", budget, "threshold", message.threshold(),
+                "thresholds", pending, "period_start", answer.period().startText(), "message_id", messageId);
+        return 1;
+    }
+}

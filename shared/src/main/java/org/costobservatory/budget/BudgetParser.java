@@ -1,0 +1,293 @@
+package org.costobservatory.budget;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.costobservatory.config.Json;
+
+/**
+ * Reads budgets from JSON (the HTTP API) or YAML (a seed file), refusing anything invalid with the field named.
+ * The same field names are used in both places and in every answer.
+ */
+public final class BudgetParser {
+    public static final Pattern NAME = Pattern.compile("^[a-z0-9-]{1,64}$");
+    private static final Pattern WORKSPACE = Pattern.compile("^(default|wrkspc_[A-Za-z0-9_-]{1,128})$");
+    private static final Pattern API_KEY = Pattern.compile("^apikey_[A-Za-z0-9_-]{1,128}$");
+    private static final Pattern MODEL = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$");
+    private static final Set<String> FIELDS = Set.of("name", "limit_usd", "period", "time_zone", "scope",
+            "thresholds_percent", "warn_percent", "preset", "seats");
+    /** Fields a client may echo back from a GET; they are ignored. */
+    private static final Set<String> READ_ONLY = Set.of("updated_at");
+    private static final Set<String> SCOPE_FIELDS = Set.of("workspace_id", "api_key_id", "model");
+    private static final BigDecimal MAX_LIMIT = new BigDecimal("1000000000");
+    private static final BigDecimal MAX_PERCENT = new BigDecimal("10000");
+    private static final int MAX_THRESHOLDS = 10;
+
+    private BudgetParser() {
+    }
+
+    /** Validates a name taken from a URL path. */
+    public static String name(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new InvalidBudgetException("name", "must be 1 to 64 characters of a-z, 0-9 and '-'");
+        }
+        return name;
+    }
+
+    /** Parses a PUT body for the budget named in the path. */
+    public static Budget fromJson(String pathName, byte[] body) {
+        JsonNode root;
+        try {
+            root = Json.mapper().readTree(body);
+        } catch (IOException e) {
+            throw new InvalidBudgetException("body", "is not valid JSON");
+        }
+        return fromNode(pathName, root);
+    }
+
+    public static Budget fromNode(String pathName, JsonNode root) {
+        name(pathName);
+        if (root == null || !root.isObject()) {
+            throw new InvalidBudgetException("body", "must be a JSON object");
+        }
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String field = names.next();
+            if (!FIELDS.contains(field) && !READ_ONLY.contains(field)) {
+                throw new InvalidBudgetException(field, "is not a budget field (known: limit_usd, period, "
+                        + "time_zone, scope, thresholds_percent, warn_percent, preset, seats)");
+            }
+        }
+        if (root.has("name") && !pathName.equals(root.get("name").asText())) {
+            throw new InvalidBudgetException("name", "does not match the name in the path ('" + pathName + "')");
+        }
+
+        Optional<BudgetPreset> preset = Optional.empty();
+        if (root.hasNonNull("preset")) {
+            String id = text(root, "preset");
+            preset = BudgetPreset.fromId(id);
+            if (preset.isEmpty()) {
+                throw new InvalidBudgetException("preset", "must be one of " + BudgetPreset.ids());
+            }
+        }
+        Optional<Integer> seats = Optional.empty();
+        if (root.hasNonNull("seats")) {
+            JsonNode node = root.get("seats");
+            if (!node.canConvertToInt() || !node.isIntegralNumber() || node.asInt() < 1 || node.asInt() > 100_000) {
+                throw new InvalidBudgetException("seats", "must be a whole number from 1 to 100000");
+            }
+            seats = Optional.of(node.asInt());
+        }
+
+        BigDecimal limit;
+        BudgetPeriod period;
+        if (preset.isPresent()) {
+            BudgetPreset chosen = preset.get();
+            if (root.hasNonNull("limit_usd")) {
+                throw new InvalidBudgetException("limit_usd", "is set by preset " + chosen.id()
+                        + "; leave it out");
+            }
+            if (chosen.perSeat() && seats.isEmpty()) {
+                throw new InvalidBudgetException("seats", "is required by preset " + chosen.id());
+            }
+            if (!chosen.perSeat() && seats.isPresent()) {
+                throw new InvalidBudgetException("seats", "only applies to preset agent-sdk-team");
+            }
+            if (root.hasNonNull("period") && !chosen.period().id().equals(text(root, "period"))) {
+                throw new InvalidBudgetException("period", "preset " + chosen.id() + " is monthly");
+            }
+            limit = chosen.limitUsd(seats.orElse(1));
+            period = chosen.period();
+        } else {
+            if (seats.isPresent()) {
+                throw new InvalidBudgetException("seats", "only applies to preset agent-sdk-team");
+            }
+            if (!root.hasNonNull("limit_usd")) {
+                throw new InvalidBudgetException("limit_usd", "is required (or give a preset)");
+            }
+            limit = decimal(root, "limit_usd");
+            if (limit.signum() <= 0 || limit.compareTo(MAX_LIMIT) > 0) {
+                throw new InvalidBudgetException("limit_usd", "must be more than 0 and at most 1000000000");
+            }
+            if (limit.stripTrailingZeros().scale() > 2) {
+                throw new InvalidBudgetException("limit_usd", "must be in whole cents (at most 2 decimals)");
+            }
+            if (!root.hasNonNull("period")) {
+                throw new InvalidBudgetException("period", "is required: daily, weekly or monthly");
+            }
+            try {
+                period = BudgetPeriod.fromId(text(root, "period"));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidBudgetException("period", e.getMessage());
+            }
+        }
+
+        ZoneId zone = ZoneId.of("UTC");
+        if (root.hasNonNull("time_zone")) {
+            String id = text(root, "time_zone");
+            if (!ZoneId.getAvailableZoneIds().contains(id)) {
+                throw new InvalidBudgetException("time_zone", "must be an IANA time zone such as UTC or "
+                        + "Europe/Berlin");
+            }
+            zone = ZoneId.of(id);
+        }
+
+        BudgetScope scope = scope(root.get("scope"));
+        List<BigDecimal> thresholds = thresholds(root.get("thresholds_percent"));
+        BigDecimal warn = Budget.DEFAULT_WARN_PERCENT;
+        if (root.hasNonNull("warn_percent")) {
+            warn = decimal(root, "warn_percent");
+            if (warn.signum() <= 0 || warn.compareTo(MAX_PERCENT) > 0) {
+                throw new InvalidBudgetException("warn_percent", "must be more than 0 and at most 10000");
+            }
+        }
+        Optional<Instant> updatedAt = Optional.empty();
+        return new Budget(pathName, limit.stripTrailingZeros().scale() < 0 ? limit.setScale(0) : limit, period,
+                zone, scope, thresholds, warn, preset.map(BudgetPreset::id), seats, updatedAt);
+    }
+
+    /** Reads a seed file: a YAML list of budgets, or a mapping with a {@code budgets} list. */
+    public static List<Budget> fromYamlFile(Path file) {
+        JsonNode root;
+        try {
+            root = new YAMLMapper().readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read budgets file " + file + ": " + e.getMessage(), e);
+        }
+        JsonNode list = root != null && root.isObject() ? root.get("budgets") : root;
+        if (list == null || !list.isArray()) {
+            throw new IllegalArgumentException("budgets file " + file + " must be a list of budgets or have a "
+                    + "'budgets:' list");
+        }
+        List<Budget> budgets = new ArrayList<>();
+        int index = 0;
+        for (JsonNode entry : list) {
+            String where = "budgets[" + index++ + "]";
+            if (!entry.isObject() || !entry.hasNonNull("name")) {
+                throw new IllegalArgumentException(file + ": " + where + " needs a name");
+            }
+            String name = entry.get("name").asText();
+            try {
+                budgets.add(fromNode(name, entry));
+            } catch (InvalidBudgetException e) {
+                throw new IllegalArgumentException(file + ": " + where + " (" + name + "): " + e.getMessage(), e);
+            }
+        }
+        return budgets;
+    }
+
+    private static BudgetScope scope(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return BudgetScope.ORGANISATION;
+        }
+        if (!node.isObject()) {
+            throw new InvalidBudgetException("scope", "must be an object such as {} or {\"workspace_id\": \"default\"}");
+        }
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String field = names.next();
+            if (!SCOPE_FIELDS.contains(field)) {
+                throw new InvalidBudgetException("scope." + field, "is not a scope field (known: workspace_id, "
+                        + "api_key_id, model)");
+            }
+        }
+        Optional<String> workspace = scopeValue(node, "workspace_id", WORKSPACE,
+                "must be 'default' or a workspace id (wrkspc_...)");
+        Optional<String> key = scopeValue(node, "api_key_id", API_KEY, "must be an API key id (apikey_...)");
+        Optional<String> model = scopeValue(node, "model", MODEL, "must be a model id or prefix such as claude-opus");
+        return new BudgetScope(workspace, key, model);
+    }
+
+    private static Optional<String> scopeValue(JsonNode scope, String field, Pattern pattern, String rule) {
+        JsonNode value = scope.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual() || !pattern.matcher(value.asText()).matches()) {
+            throw new InvalidBudgetException("scope." + field, rule);
+        }
+        return Optional.of(value.asText());
+    }
+
+    private static List<BigDecimal> thresholds(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Budget.DEFAULT_THRESHOLDS;
+        }
+        if (!node.isArray()) {
+            throw new InvalidBudgetException("thresholds_percent", "must be a list of percentages");
+        }
+        ArrayNode array = (ArrayNode) node;
+        if (array.size() > MAX_THRESHOLDS) {
+            throw new InvalidBudgetException("thresholds_percent", "may hold at most " + MAX_THRESHOLDS + " values");
+        }
+        List<BigDecimal> values = new ArrayList<>();
+        for (JsonNode item : array) {
+            BigDecimal value = number(item, "thresholds_percent");
+            if (value.signum() <= 0 || value.compareTo(MAX_PERCENT) > 0) {
+                throw new InvalidBudgetException("thresholds_percent", "values must be more than 0 and at most "
+                        + "10000");
+            }
+            if (!values.isEmpty() && value.compareTo(values.get(values.size() - 1)) <= 0) {
+                throw new InvalidBudgetException("thresholds_percent", "must be in ascending order without repeats");
+            }
+            values.add(value.stripTrailingZeros().scale() < 0 ? value.setScale(0) : value.stripTrailingZeros());
+        }
+        return values;
+    }
+
+    private static String text(JsonNode root, String field) {
+        JsonNode value = root.get(field);
+        if (!value.isTextual()) {
+            throw new InvalidBudgetException(field, "must be a string");
+        }
+        return value.asText();
+    }
+
+    private static BigDecimal decimal(JsonNode root, String field) {
+        return number(root.get(field), field);
+    }
+
+    private static BigDecimal number(JsonNode value, String field) {
+        if (value.isNumber()) {
+            BigDecimal decimal = value.decimalValue();
+            return decimal;
+        }
+        if (value.isTextual()) {
+            try {
+                return new BigDecimal(value.asText().trim());
+            } catch (NumberFormatException e) {
+                throw new InvalidBudgetException(field, "must be a number");
+            }
+        }
+        throw new InvalidBudgetException(field, "must be a number");
+    }
+
+    /** The budget as the API and seed files show it. */
+    public static ObjectNode toJson(Budget budget) {
+        ObjectNode node = Json.mapper().createObjectNode();
+        node.put("name", budget.name());
+        node.put("limit_usd", budget.limitUsd());
+        node.put("period", budget.period().id());
+        node.put("time_zone", budget.timeZone().getId());
+        ObjectNode scope = node.putObject("scope");
+        budget.scope().toMap().forEach(scope::put);
+        ArrayNode thresholds = node.putArray("thresholds_percent");
+        budget.thresholdsPercent().forEach(thresholds::add);
+        node.put("warn_percent", budget.warnPercent());
+        budget.preset().ifPresent(preset -> node.put("preset", preset));
+        budget.seats().ifPresent(seats -> node.put("seats", seats));
+        budget.updatedAt().ifPresent(at -> node.put("updated_at", at.toString()));
+        return node;
+    }
+}

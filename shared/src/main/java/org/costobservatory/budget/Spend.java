@@ -1,0 +1,37 @@
+package org.costobservatory.budget;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A budget's spend for its current period, in exact cents.
+ *
+ * @param settledCents      cost-report amounts for complete UTC days in the period (apportioned at the edges of a
+ *                          non-UTC period), Priority Tier estimate included
+ * @param priorityCents     the Priority Tier part of {@code settledCents}: usage at list price, because the cost
+ *                          report omits Priority Tier
+ * @param provisionalCents  usage at list price for hours after the last settled day
+ * @param settledThrough    the last UTC day the cost report is stored for
+ * @param dataAsOf          the end of the newest stored usage hour
+ * @param basis             {@code cost_report} or {@code estimated} (API-key budgets: no settled part exists)
+ * @param unpricedModels    models counted at the most expensive known price because they have none
+ * @param apportioned       true when partial UTC days at a non-UTC period edge were split by hourly usage
+ */
+public record Spend(PeriodWindow period, BigDecimal settledCents, BigDecimal priorityCents,
+                    BigDecimal provisionalCents, Optional<LocalDate> settledThrough, Optional<Instant> dataAsOf,
+                    String basis, List<String> unpricedModels, boolean apportioned) {
+
+    public static final String BASIS_COST_REPORT = "cost_report";
+    public static final String BASIS_ESTIMATED = "estimated";
+
+    public Spend {
+        unpricedModels = List.copyOf(unpricedModels);
+    }
+
+    public BigDecimal totalCents() {
+        return settledCents.add(provisionalCents);
+    }
+}

@@ -1,0 +1,175 @@
+package org.costobservatory.budget;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.costobservatory.domain.ReportKind;
+import org.costobservatory.store.DailySpend;
+import org.costobservatory.store.HourSpend;
+import org.costobservatory.store.SpendStore;
+import org.costobservatory.store.Watermark;
+import org.costobservatory.store.WatermarkStore;
+
+/**
+ * Spend for a budget's current period = settled + provisional, read from the per-day rollups (never from Anthropic).
+ * <ul>
+ *   <li>Settled: the cost report's amount for each complete UTC day in the period, plus the Priority Tier usage of
+ *       those days at list price (the cost report leaves Priority Tier out).</li>
+ *   <li>Provisional: usage at list price for the hours after the last settled day.</li>
+ *   <li>A period in another time zone starts and ends inside UTC days. For such a partial day the settled amount is
+ *       split in proportion to the day's hourly usage cost inside the period (by hours when the day had no usage),
+ *       and provisional hours count by the fraction of each hour inside the period.</li>
+ * </ul>
+ */
+public final class SpendCalculator {
+    private static final BigDecimal HOURS_PER_DAY = BigDecimal.valueOf(24);
+    private static final long SECONDS_PER_HOUR = 3600;
+
+    private final SpendStore spend;
+    private final WatermarkStore watermarks;
+
+    public SpendCalculator(SpendStore spend, WatermarkStore watermarks) {
+        this.spend = Objects.requireNonNull(spend);
+        this.watermarks = Objects.requireNonNull(watermarks);
+    }
+
+    public Spend spend(Budget budget, Instant now) {
+        PeriodWindow period = budget.currentPeriod(now);
+        Optional<Watermark> cost = watermarks.get(ReportKind.COST);
+        Optional<Watermark> usage = watermarks.get(ReportKind.USAGE);
+        Optional<LocalDate> settledThrough = budget.scope().estimated()
+                ? Optional.empty()
+                : cost.map(Watermark::settledThrough);
+        LocalDate firstDay = utcDay(period.startInstant());
+        LocalDate lastDay = utcDay(period.endInstant().minusNanos(1));
+        Map<LocalDate, DailySpend> days = new HashMap<>();
+        for (DailySpend day : spend.read(budget.scope().rollupScope(), firstDay, lastDay)) {
+            days.put(day.date(), day);
+        }
+        return calculate(budget, period, days, settledThrough, usage.map(Watermark::storedThrough));
+    }
+
+    static Spend calculate(Budget budget, PeriodWindow period, Map<LocalDate, DailySpend> days,
+                           Optional<LocalDate> settledThrough, Optional<Instant> dataAsOf) {
+        BudgetScope scope = budget.scope();
+        BigDecimal settled = BigDecimal.ZERO;
+        BigDecimal priority = BigDecimal.ZERO;
+        BigDecimal provisional = BigDecimal.ZERO;
+        boolean apportioned = false;
+        TreeSet<String> unpriced = new TreeSet<>();
+        LocalDate lastDay = utcDay(period.endInstant().minusNanos(1));
+        for (LocalDate date = utcDay(period.startInstant()); !date.isAfter(lastDay); date = date.plusDays(1)) {
+            DailySpend day = days.get(date);
+            if (day == null || !matchesWorkspace(scope, day)) {
+                continue;
+            }
+            BigDecimal[] weights = hourWeights(date, period);
+            boolean whole = isWholeDay(weights);
+            boolean settledDay = settledThrough.isPresent() && !date.isAfter(settledThrough.get());
+            BigDecimal usageIn = BigDecimal.ZERO;
+            BigDecimal usageAll = BigDecimal.ZERO;
+            BigDecimal priorityIn = BigDecimal.ZERO;
+            for (Map.Entry<Integer, Map<String, HourSpend>> hour : day.usageByHour().entrySet()) {
+                BigDecimal weight = weights[hour.getKey()];
+                for (Map.Entry<String, HourSpend> model : hour.getValue().entrySet()) {
+                    if (!scope.matchesModel(model.getKey())) {
+                        continue;
+                    }
+                    HourSpend value = model.getValue();
+                    BigDecimal billed = value.cents().subtract(value.priorityCents());
+                    usageAll = usageAll.add(billed);
+                    if (weight.signum() == 0) {
+                        continue;
+                    }
+                    usageIn = usageIn.add(billed.multiply(weight));
+                    priorityIn = priorityIn.add(value.priorityCents().multiply(weight));
+                    if (value.unpriced()) {
+                        unpriced.add(model.getKey());
+                    }
+                }
+            }
+            if (settledDay) {
+                BigDecimal dayAmount = settledAmount(scope, day);
+                if (whole) {
+                    settled = settled.add(dayAmount);
+                } else {
+                    apportioned = true;
+                    // Multiply before the one division so whole-cent results stay exact.
+                    BigDecimal part = usageAll.signum() > 0
+                            ? dayAmount.multiply(usageIn).divide(usageAll, MathContext.DECIMAL128)
+                            : dayAmount.multiply(sum(weights)).divide(HOURS_PER_DAY, MathContext.DECIMAL128);
+                    settled = settled.add(part);
+                }
+                priority = priority.add(priorityIn);
+            } else {
+                if (!whole) {
+                    apportioned = true;
+                }
+                provisional = provisional.add(usageIn).add(priorityIn);
+            }
+        }
+        String basis = scope.estimated() ? Spend.BASIS_ESTIMATED : Spend.BASIS_COST_REPORT;
+        return new Spend(period, settled.add(priority), priority, provisional, settledThrough, dataAsOf, basis,
+                List.copyOf(unpriced), apportioned);
+    }
+
+    private static boolean matchesWorkspace(BudgetScope scope, DailySpend day) {
+        // An API-key rollup carries its key's workspace; a budget naming both must agree with it.
+        return scope.apiKeyId().isEmpty() || scope.workspaceId().isEmpty() || day.workspaceId().isEmpty()
+                || day.workspaceId().get().equals(scope.workspaceId().get());
+    }
+
+    private static BigDecimal settledAmount(BudgetScope scope, DailySpend day) {
+        if (scope.model().isEmpty()) {
+            return day.settledCents().orElse(BigDecimal.ZERO);
+        }
+        return day.settledByModel().entrySet().stream().filter(e -> scope.matchesModel(e.getKey()))
+                .map(Map.Entry::getValue).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    /** For each UTC hour of {@code date}, the fraction of it that lies inside the period. */
+    static BigDecimal[] hourWeights(LocalDate date, PeriodWindow period) {
+        BigDecimal[] weights = new BigDecimal[24];
+        Instant dayStart = date.atStartOfDay(ZoneOffset.UTC).toInstant();
+        for (int hour = 0; hour < 24; hour++) {
+            Instant from = dayStart.plusSeconds(hour * SECONDS_PER_HOUR);
+            Instant to = from.plusSeconds(SECONDS_PER_HOUR);
+            Instant overlapFrom = from.isAfter(period.startInstant()) ? from : period.startInstant();
+            Instant overlapTo = to.isBefore(period.endInstant()) ? to : period.endInstant();
+            long seconds = Math.max(0, Duration.between(overlapFrom, overlapTo).getSeconds());
+            weights[hour] = seconds == SECONDS_PER_HOUR ? BigDecimal.ONE
+                    : BigDecimal.valueOf(seconds).divide(BigDecimal.valueOf(SECONDS_PER_HOUR), MathContext.DECIMAL64);
+        }
+        return weights;
+    }
+
+    private static boolean isWholeDay(BigDecimal[] weights) {
+        for (BigDecimal weight : weights) {
+            if (weight.compareTo(BigDecimal.ONE) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static BigDecimal sum(BigDecimal[] weights) {
+        BigDecimal total = BigDecimal.ZERO;
+        for (BigDecimal weight : weights) {
+            total = total.add(weight);
+        }
+        return total;
+    }
+
+    private static LocalDate utcDay(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC).toLocalDate();
+    }
+}

@@ -1,0 +1,100 @@
+package org.costobservatory.store.dynamodb;
+
+import static org.costobservatory.store.dynamodb.Items.map;
+import static org.costobservatory.store.dynamodb.Items.n;
+import static org.costobservatory.store.dynamodb.Items.s;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.costobservatory.budget.Budget;
+import org.costobservatory.budget.BudgetPeriod;
+import org.costobservatory.budget.BudgetScope;
+import org.costobservatory.budget.BudgetStore;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+
+/** Budgets as one readable item each under the {@code BUDGET} partition. */
+public final class DynamoDbBudgetStore implements BudgetStore {
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoDbBudgetStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = Objects.requireNonNull(dynamo);
+        this.table = Objects.requireNonNull(table);
+    }
+
+    @Override
+    public void put(Budget budget) {
+        Dynamo.run("store budget " + budget.name(), () -> dynamo.putItem(b -> b.tableName(table).item(toItem(budget))));
+    }
+
+    @Override
+    public Optional<Budget> get(String name) {
+        return Dynamo.call("read budget " + name, () -> Optional.ofNullable(
+                Dynamo.get(dynamo, table, Keys.BUDGET, name)).map(DynamoDbBudgetStore::fromItem));
+    }
+
+    @Override
+    public List<Budget> list() {
+        return Dynamo.call("list budgets", () -> {
+            List<Budget> budgets = new ArrayList<>();
+            QueryRequest request = QueryRequest.builder().tableName(table).keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", s(Keys.BUDGET))).consistentRead(true).build();
+            for (QueryResponse page : dynamo.queryPaginator(request)) {
+                page.items().forEach(item -> budgets.add(fromItem(item)));
+            }
+            return budgets;
+        });
+    }
+
+    @Override
+    public boolean delete(String name) {
+        return Dynamo.call("delete budget " + name, () -> dynamo.deleteItem(b -> b.tableName(table)
+                .key(Dynamo.key(Keys.BUDGET, name)).returnValues(ReturnValue.ALL_OLD)).hasAttributes());
+    }
+
+    static Map<String, AttributeValue> toItem(Budget budget) {
+        Map<String, AttributeValue> item = new LinkedHashMap<>();
+        item.put(Keys.PK, s(Keys.BUDGET));
+        item.put(Keys.SK, s(budget.name()));
+        item.put("name", s(budget.name()));
+        item.put("limit_usd", s(budget.limitUsd().toPlainString()));
+        item.put("period", s(budget.period().id()));
+        item.put("time_zone", s(budget.timeZone().getId()));
+        Map<String, AttributeValue> scope = new LinkedHashMap<>();
+        budget.scope().toMap().forEach((field, value) -> scope.put(field, s(value)));
+        item.put("scope", map(scope));
+        item.put("thresholds_percent", Items.list(budget.thresholdsPercent().stream()
+                .map(t -> AttributeValue.fromN(t.toPlainString())).toList()));
+        item.put("warn_percent", AttributeValue.fromN(budget.warnPercent().toPlainString()));
+        budget.preset().ifPresent(preset -> item.put("preset", s(preset)));
+        budget.seats().ifPresent(seats -> item.put("seats", n(seats)));
+        budget.updatedAt().ifPresent(at -> item.put("updated_at", s(at.toString())));
+        return item;
+    }
+
+    static Budget fromItem(Map<String, AttributeValue> item) {
+        Map<String, AttributeValue> scope = item.containsKey("scope") ? item.get("scope").m() : Map.of();
+        BudgetScope budgetScope = new BudgetScope(Optional.ofNullable(Items.str(scope, "workspace_id")),
+                Optional.ofNullable(Items.str(scope, "api_key_id")), Optional.ofNullable(Items.str(scope, "model")));
+        List<BigDecimal> thresholds = item.containsKey("thresholds_percent")
+                ? item.get("thresholds_percent").l().stream().map(v -> new BigDecimal(v.n())).toList()
+                : Budget.DEFAULT_THRESHOLDS;
+        return new Budget(Items.str(item, "name"), new BigDecimal(Items.str(item, "limit_usd")),
+                BudgetPeriod.fromId(Items.str(item, "period")), ZoneId.of(Items.str(item, "time_zone", "UTC")),
+                budgetScope, thresholds, Items.dec(item, "warn_percent"),
+                Optional.ofNullable(Items.str(item, "preset")),
+                item.containsKey("seats") ? Optional.of((int) Items.num(item, "seats")) : Optional.empty(),
+                Items.instant(item, "updated_at").map(Instant.class::cast));
+    }
+}
