@@ -31,10 +31,13 @@ final class BatchWriter {
     }
 
     void write(List<WriteRequest> requests) {
+        List<Runnable> chunks = new ArrayList<>();
         for (int from = 0; from < requests.size(); from += MAX_BATCH) {
-            List<WriteRequest> chunk = requests.subList(from, Math.min(requests.size(), from + MAX_BATCH));
-            writeChunk(new ArrayList<>(chunk));
+            List<WriteRequest> chunk = new ArrayList<>(requests.subList(from, Math.min(requests.size(),
+                    from + MAX_BATCH)));
+            chunks.add(() -> writeChunk(chunk));
         }
+        Parallel.runAll(chunks);
     }
 
     private void writeChunk(List<WriteRequest> chunk) {

@@ -109,12 +109,14 @@ public final class DynamoDbReportStore implements ReportStore {
                 deleteRows(pk, generation -> generation.equals(run.generation()));
                 return false;
             }
+            List<Runnable> updates = new ArrayList<>();
             for (Map.Entry<SpendScope, SettledRollup> entry : rollups.entrySet()) {
-                updateSettled(entry.getKey(), day.date(), entry.getValue(), run);
+                updates.add(() -> updateSettled(entry.getKey(), day.date(), entry.getValue(), run));
             }
             for (String scope : retired) {
-                updateSettled(SpendScope.parse(scope), day.date(), SettledRollup.EMPTY, run);
+                updates.add(() -> updateSettled(SpendScope.parse(scope), day.date(), SettledRollup.EMPTY, run));
             }
+            Parallel.runAll(updates);
             deleteRows(pk, generation -> generation.compareTo(run.generation()) < 0);
             scopes.register(rollups.keySet());
             return true;
@@ -265,13 +267,15 @@ public final class DynamoDbReportStore implements ReportStore {
             }
             LocalDate date = hourStart.atOffset(ZoneOffset.UTC).toLocalDate();
             int hour = hourStart.atOffset(ZoneOffset.UTC).getHour();
+            List<Runnable> updates = new ArrayList<>();
             for (Map.Entry<SpendScope, Map<String, HourSpend>> entry : rollups.entrySet()) {
-                updateHour(entry.getKey(), date, hour, entry.getValue(),
-                        Optional.ofNullable(keyWorkspaces.get(entry.getKey())), run);
+                updates.add(() -> updateHour(entry.getKey(), date, hour, entry.getValue(),
+                        Optional.ofNullable(keyWorkspaces.get(entry.getKey())), run));
             }
             for (String scope : retired) {
-                updateHour(SpendScope.parse(scope), date, hour, Map.of(), Optional.empty(), run);
+                updates.add(() -> updateHour(SpendScope.parse(scope), date, hour, Map.of(), Optional.empty(), run));
             }
+            Parallel.runAll(updates);
             deleteRows(pk, generation -> generation.compareTo(run.generation()) < 0);
             scopes.register(rollups.keySet());
             return true;

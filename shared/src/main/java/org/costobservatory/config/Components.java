@@ -1,0 +1,190 @@
+package org.costobservatory.config;
+
+import java.time.Clock;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.costobservatory.alert.AlertPublisher;
+import org.costobservatory.alert.AlertStore;
+import org.costobservatory.alert.BudgetAlerts;
+import org.costobservatory.alert.SnsAlertPublisher;
+import org.costobservatory.alert.ThresholdAlerts;
+import org.costobservatory.anthropic.AdminReports;
+import org.costobservatory.budget.BudgetStore;
+import org.costobservatory.budget.HeadroomService;
+import org.costobservatory.budget.SpendCalculator;
+import org.costobservatory.pricing.PriceTable;
+import org.costobservatory.pricing.UsagePricer;
+import org.costobservatory.store.ReportStore;
+import org.costobservatory.store.SpendStore;
+import org.costobservatory.store.WatermarkStore;
+import org.costobservatory.store.WorkspaceStore;
+import org.costobservatory.store.dynamodb.DynamoDbAlertStore;
+import org.costobservatory.store.dynamodb.DynamoDbBudgetStore;
+import org.costobservatory.store.dynamodb.DynamoDbReportStore;
+import org.costobservatory.store.dynamodb.DynamoDbSpendStore;
+import org.costobservatory.store.dynamodb.DynamoDbWatermarkStore;
+import org.costobservatory.store.dynamodb.DynamoDbWorkspaceStore;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The object graph every entry point uses: the Lambda handlers' no-argument constructors, the local runner and the
+ * CLI. Built once from {@link Config}; the builder lets local mode and tests swap the DynamoDB client, the clock,
+ * the alert publisher and the Admin API client.
+ */
+public final class Components {
+    private final Config config;
+    private final Clock clock;
+    private final DynamoDbClient dynamo;
+    private final ReportStore reports;
+    private final SpendStore spend;
+    private final WatermarkStore watermarks;
+    private final WorkspaceStore workspaces;
+    private final BudgetStore budgets;
+    private final AlertStore alerts;
+    private final UsagePricer pricer;
+    private final Supplier<AlertPublisher> publisher;
+    private final Supplier<AdminReports> adminReports;
+    private final HeadroomService headroom;
+    private AlertPublisher publisherInstance;
+    private AdminReports adminReportsInstance;
+
+    private Components(Builder builder) {
+        this.config = builder.config;
+        this.clock = builder.clock;
+        this.dynamo = builder.dynamo != null ? builder.dynamo : AwsClients.dynamoDb();
+        String table = config.tableName();
+        this.reports = new DynamoDbReportStore(dynamo, table);
+        this.spend = new DynamoDbSpendStore(dynamo, table);
+        this.watermarks = new DynamoDbWatermarkStore(dynamo, table);
+        this.workspaces = new DynamoDbWorkspaceStore(dynamo, table);
+        this.budgets = new DynamoDbBudgetStore(dynamo, table);
+        this.alerts = new DynamoDbAlertStore(dynamo, table);
+        this.pricer = new UsagePricer(config.priceTableFile().map(PriceTable::fromFile).orElseGet(PriceTable::bundled));
+        this.publisher = builder.publisher != null ? builder.publisher : () -> snsPublisher(config);
+        this.adminReports = builder.adminReports != null ? builder.adminReports
+                : () -> AdminReportsFactory.fromConfig(config, clock);
+        this.headroom = new HeadroomService(budgets, new SpendCalculator(spend, watermarks), clock,
+                config.staleAfter());
+    }
+
+    /** The AWS graph: DynamoDB and SNS from the environment, the admin key from SSM (or ANTHROPIC_ADMIN_KEY). */
+    public static Components create(Config config) {
+        return builder(config).build();
+    }
+
+    public static Builder builder(Config config) {
+        return new Builder(config);
+    }
+
+    private static AlertPublisher snsPublisher(Config config) {
+        String topic = config.alertTopicArn().orElseThrow(() -> new ConfigException(Config.ALERT_TOPIC_ARN
+                + " is required to send budget alerts"));
+        return new SnsAlertPublisher(AwsClients.sns(), topic);
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public DynamoDbClient dynamo() {
+        return dynamo;
+    }
+
+    public ReportStore reports() {
+        return reports;
+    }
+
+    public SpendStore spend() {
+        return spend;
+    }
+
+    public WatermarkStore watermarks() {
+        return watermarks;
+    }
+
+    public WorkspaceStore workspaces() {
+        return workspaces;
+    }
+
+    public BudgetStore budgets() {
+        return budgets;
+    }
+
+    public AlertStore alerts() {
+        return alerts;
+    }
+
+    public UsagePricer pricer() {
+        return pricer;
+    }
+
+    public HeadroomService headroom() {
+        return headroom;
+    }
+
+    public synchronized AlertPublisher alertPublisher() {
+        if (publisherInstance == null) {
+            publisherInstance = Objects.requireNonNull(publisher.get(), "alert publisher");
+        }
+        return publisherInstance;
+    }
+
+    public ThresholdAlerts thresholdAlerts() {
+        return new ThresholdAlerts(alerts, message -> alertPublisher().publish(message), clock,
+                config.alertLease());
+    }
+
+    public BudgetAlerts budgetAlerts() {
+        return new BudgetAlerts(headroom, thresholdAlerts());
+    }
+
+    /** The Admin API client, built on first use (only the ingest functions need the admin key). */
+    public synchronized AdminReports adminReports() {
+        if (adminReportsInstance == null) {
+            adminReportsInstance = Objects.requireNonNull(adminReports.get(), "admin reports");
+        }
+        return adminReportsInstance;
+    }
+
+    /** Options for local mode and tests. */
+    public static final class Builder {
+        private final Config config;
+        private Clock clock = Clock.systemUTC();
+        private DynamoDbClient dynamo;
+        private Supplier<AlertPublisher> publisher;
+        private Supplier<AdminReports> adminReports;
+
+        private Builder(Config config) {
+            this.config = Objects.requireNonNull(config);
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Builder dynamo(DynamoDbClient value) {
+            this.dynamo = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Builder alertPublisher(AlertPublisher value) {
+            Objects.requireNonNull(value);
+            this.publisher = () -> value;
+            return this;
+        }
+
+        public Builder adminReports(Supplier<AdminReports> value) {
+            this.adminReports = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Components build() {
+            return new Components(this);
+        }
+    }
+}
