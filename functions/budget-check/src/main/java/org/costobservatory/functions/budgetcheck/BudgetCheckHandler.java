@@ -1,0 +1,67 @@
+package org.costobservatory.functions.budgetcheck;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.costobservatory.config.Components;
+import org.costobservatory.config.Config;
+
+/** API Gateway (HTTP API, payload 2.0) adapter for the budget, headroom and alert API. */
+public final class BudgetCheckHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    private final ApiRouter router;
+
+    /** Builds the real graph from the environment once per container (and once per SnapStart snapshot). */
+    public BudgetCheckHandler() {
+        this(BudgetCheckRoutes.router(Components.create(Config.fromEnv()), true));
+    }
+
+    public BudgetCheckHandler(ApiRouter router) {
+        this.router = router;
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        ApiResponse response = router.handle(toRequest(event));
+        return toEvent(response);
+    }
+
+    static ApiRequest toRequest(APIGatewayV2HTTPEvent event) {
+        var http = event.getRequestContext() == null ? null : event.getRequestContext().getHttp();
+        String method = http != null && http.getMethod() != null ? http.getMethod() : "GET";
+        String path = event.getRawPath() != null ? event.getRawPath() : http != null ? http.getPath() : "/";
+        Map<String, String> headers = new HashMap<>();
+        if (event.getHeaders() != null) {
+            event.getHeaders().forEach((name, value) -> headers.put(name.toLowerCase(Locale.ROOT), value));
+        }
+        byte[] body = new byte[0];
+        if (event.getBody() != null) {
+            body = event.getIsBase64Encoded() ? Base64.getDecoder().decode(event.getBody())
+                    : event.getBody().getBytes(StandardCharsets.UTF_8);
+        }
+        Optional<String> caller = Optional.ofNullable(event.getRequestContext())
+                .map(APIGatewayV2HTTPEvent.RequestContext::getAuthorizer)
+                .map(APIGatewayV2HTTPEvent.RequestContext.Authorizer::getIam)
+                .map(iam -> iam.getUserArn() != null ? iam.getUserArn() : iam.getCallerId());
+        return new ApiRequest(method, path, event.getRawQueryString(), headers, body, caller);
+    }
+
+    static APIGatewayV2HTTPResponse toEvent(ApiResponse response) {
+        String type = response.headers().getOrDefault("content-type", "");
+        boolean text = type.startsWith("application/json") || type.startsWith("text/") || type.contains("svg")
+                || type.contains("javascript") || type.contains("csv");
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(response.status())
+                .withHeaders(response.headers())
+                .withBody(text ? new String(response.body(), StandardCharsets.UTF_8)
+                        : Base64.getEncoder().encodeToString(response.body()))
+                .withIsBase64Encoded(!text)
+                .build();
+    }
+}
