@@ -95,10 +95,6 @@ public final class BudgetParser {
         BudgetPeriod period;
         if (preset.isPresent()) {
             BudgetPreset chosen = preset.get();
-            if (root.hasNonNull("limit_usd")) {
-                throw new InvalidBudgetException("limit_usd", "is set by preset " + chosen.id()
-                        + "; leave it out");
-            }
             if (chosen.perSeat() && seats.isEmpty()) {
                 throw new InvalidBudgetException("seats", "is required by preset " + chosen.id());
             }
@@ -110,6 +106,11 @@ public final class BudgetParser {
             }
             limit = chosen.limitUsd(seats.orElse(1));
             period = chosen.period();
+            // A budget read back from the API carries its limit; accept it when it is the preset's own.
+            if (root.hasNonNull("limit_usd") && decimal(root, "limit_usd").compareTo(limit) != 0) {
+                throw new InvalidBudgetException("limit_usd", "preset " + chosen.id() + " sets it to "
+                        + limit.toPlainString() + "; leave it out");
+            }
         } else {
             if (seats.isPresent()) {
                 throw new InvalidBudgetException("seats", "only applies to preset agent-sdk-team");

@@ -59,7 +59,7 @@ public final class HeadroomService {
                     .thenComparing(HeadroomAnswer::decision, Comparator.reverseOrder())
                     .thenComparing(answer -> answer.budget().name());
 
-    static HeadroomAnswer decide(Budget budget, Spend spend, BigDecimal estimateUsd, Instant now,
+    public static HeadroomAnswer decide(Budget budget, Spend spend, BigDecimal estimateUsd, Instant now,
                                  Duration staleAfter) {
         BigDecimal limit = budget.limitUsd();
         BigDecimal spent = Money.centsToRoundedUsd(spend.totalCents());

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,16 +20,35 @@ import java.util.Optional;
  * @param basis             {@code cost_report} or {@code estimated} (API-key budgets: no settled part exists)
  * @param unpricedModels    models counted at the most expensive known price because they have none
  * @param apportioned       true when partial UTC days at a non-UTC period edge were split by hourly usage
+ * @param days              the same spend per UTC day of the period, oldest first
+ * @param byModelCents      the same spend per model ("none" for costs without a model)
  */
 public record Spend(PeriodWindow period, BigDecimal settledCents, BigDecimal priorityCents,
                     BigDecimal provisionalCents, Optional<LocalDate> settledThrough, Optional<Instant> dataAsOf,
-                    String basis, List<String> unpricedModels, boolean apportioned) {
+                    String basis, List<String> unpricedModels, boolean apportioned, List<DaySpend> days,
+                    Map<String, BigDecimal> byModelCents) {
+
+    /** One UTC day's part of the period's spend (settled includes that day's Priority Tier estimate). */
+    public record DaySpend(LocalDate date, BigDecimal settledCents, BigDecimal provisionalCents) {
+        public BigDecimal totalCents() {
+            return settledCents.add(provisionalCents);
+        }
+    }
 
     public static final String BASIS_COST_REPORT = "cost_report";
     public static final String BASIS_ESTIMATED = "estimated";
 
     public Spend {
         unpricedModels = List.copyOf(unpricedModels);
+        days = List.copyOf(days);
+        byModelCents = Map.copyOf(byModelCents);
+    }
+
+    public Spend(PeriodWindow period, BigDecimal settledCents, BigDecimal priorityCents, BigDecimal provisionalCents,
+                 Optional<LocalDate> settledThrough, Optional<Instant> dataAsOf, String basis,
+                 List<String> unpricedModels, boolean apportioned) {
+        this(period, settledCents, priorityCents, provisionalCents, settledThrough, dataAsOf, basis, unpricedModels,
+                apportioned, List.of(), Map.of());
     }
 
     public BigDecimal totalCents() {

@@ -6,12 +6,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import org.costobservatory.domain.Dimensions;
 import org.costobservatory.domain.ReportKind;
 import org.costobservatory.store.DailySpend;
 import org.costobservatory.store.HourSpend;
@@ -44,8 +47,9 @@ public final class SpendCalculator {
 
     public Spend spend(Budget budget, Instant now) {
         PeriodWindow period = budget.currentPeriod(now);
-        Optional<Watermark> cost = watermarks.get(ReportKind.COST);
-        Optional<Watermark> usage = watermarks.get(ReportKind.USAGE);
+        Map<ReportKind, Watermark> marks = watermarks.all();
+        Optional<Watermark> cost = Optional.ofNullable(marks.get(ReportKind.COST));
+        Optional<Watermark> usage = Optional.ofNullable(marks.get(ReportKind.USAGE));
         Optional<LocalDate> settledThrough = budget.scope().estimated()
                 ? Optional.empty()
                 : cost.map(Watermark::settledThrough);
@@ -66,6 +70,8 @@ public final class SpendCalculator {
         BigDecimal provisional = BigDecimal.ZERO;
         boolean apportioned = false;
         TreeSet<String> unpriced = new TreeSet<>();
+        List<Spend.DaySpend> perDay = new ArrayList<>();
+        Map<String, BigDecimal> byModel = new TreeMap<>();
         LocalDate lastDay = utcDay(period.endInstant().minusNanos(1));
         for (LocalDate date = utcDay(period.startInstant()); !date.isAfter(lastDay); date = date.plusDays(1)) {
             DailySpend day = days.get(date);
@@ -78,6 +84,8 @@ public final class SpendCalculator {
             BigDecimal usageIn = BigDecimal.ZERO;
             BigDecimal usageAll = BigDecimal.ZERO;
             BigDecimal priorityIn = BigDecimal.ZERO;
+            Map<String, BigDecimal> usageInByModel = new TreeMap<>();
+            Map<String, BigDecimal> priorityInByModel = new TreeMap<>();
             for (Map.Entry<Integer, Map<String, HourSpend>> hour : day.usageByHour().entrySet()) {
                 BigDecimal weight = weights[hour.getKey()];
                 for (Map.Entry<String, HourSpend> model : hour.getValue().entrySet()) {
@@ -92,34 +100,47 @@ public final class SpendCalculator {
                     }
                     usageIn = usageIn.add(billed.multiply(weight));
                     priorityIn = priorityIn.add(value.priorityCents().multiply(weight));
+                    usageInByModel.merge(model.getKey(), billed.multiply(weight), BigDecimal::add);
+                    priorityInByModel.merge(model.getKey(), value.priorityCents().multiply(weight), BigDecimal::add);
                     if (value.unpriced()) {
                         unpriced.add(model.getKey());
                     }
                 }
             }
             if (settledDay) {
-                BigDecimal dayAmount = settledAmount(scope, day);
-                if (whole) {
-                    settled = settled.add(dayAmount);
-                } else {
+                Map<String, BigDecimal> dayByModel = settledByModel(scope, day);
+                BigDecimal dayAmount = dayByModel.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+                BigDecimal numerator = BigDecimal.ONE;
+                BigDecimal denominator = BigDecimal.ONE;
+                if (!whole) {
                     apportioned = true;
                     // Multiply before the one division so whole-cent results stay exact.
-                    BigDecimal part = usageAll.signum() > 0
-                            ? dayAmount.multiply(usageIn).divide(usageAll, MathContext.DECIMAL128)
-                            : dayAmount.multiply(sum(weights)).divide(HOURS_PER_DAY, MathContext.DECIMAL128);
-                    settled = settled.add(part);
+                    numerator = usageAll.signum() > 0 ? usageIn : sum(weights);
+                    denominator = usageAll.signum() > 0 ? usageAll : HOURS_PER_DAY;
                 }
+                BigDecimal daySettled = BigDecimal.ZERO;
+                for (Map.Entry<String, BigDecimal> model : dayByModel.entrySet()) {
+                    BigDecimal part = model.getValue().multiply(numerator).divide(denominator, MathContext.DECIMAL128);
+                    byModel.merge(model.getKey(), part, BigDecimal::add);
+                    daySettled = daySettled.add(part);
+                }
+                priorityInByModel.forEach((model, cents) -> byModel.merge(model, cents, BigDecimal::add));
+                settled = settled.add(daySettled);
                 priority = priority.add(priorityIn);
+                perDay.add(new Spend.DaySpend(date, daySettled.add(priorityIn), BigDecimal.ZERO));
             } else {
                 if (!whole) {
                     apportioned = true;
                 }
+                usageInByModel.forEach((model, cents) -> byModel.merge(model, cents, BigDecimal::add));
+                priorityInByModel.forEach((model, cents) -> byModel.merge(model, cents, BigDecimal::add));
                 provisional = provisional.add(usageIn).add(priorityIn);
+                perDay.add(new Spend.DaySpend(date, BigDecimal.ZERO, usageIn.add(priorityIn)));
             }
         }
         String basis = scope.estimated() ? Spend.BASIS_ESTIMATED : Spend.BASIS_COST_REPORT;
         return new Spend(period, settled.add(priority), priority, provisional, settledThrough, dataAsOf, basis,
-                List.copyOf(unpriced), apportioned);
+                List.copyOf(unpriced), apportioned, perDay, byModel);
     }
 
     private static boolean matchesWorkspace(BudgetScope scope, DailySpend day) {
@@ -128,12 +149,19 @@ public final class SpendCalculator {
                 || day.workspaceId().get().equals(scope.workspaceId().get());
     }
 
-    private static BigDecimal settledAmount(BudgetScope scope, DailySpend day) {
-        if (scope.model().isEmpty()) {
-            return day.settledCents().orElse(BigDecimal.ZERO);
+    /** The settled amount of a day by model, for the models the scope counts. */
+    private static Map<String, BigDecimal> settledByModel(BudgetScope scope, DailySpend day) {
+        Map<String, BigDecimal> result = new TreeMap<>();
+        if (day.settledByModel().isEmpty() && scope.model().isEmpty()) {
+            day.settledCents().ifPresent(cents -> result.put(Dimensions.NONE, cents));
+            return result;
         }
-        return day.settledByModel().entrySet().stream().filter(e -> scope.matchesModel(e.getKey()))
-                .map(Map.Entry::getValue).reduce(BigDecimal.ZERO, BigDecimal::add);
+        day.settledByModel().forEach((model, cents) -> {
+            if (scope.matchesModel(model)) {
+                result.put(model, cents);
+            }
+        });
+        return result;
     }
 
     /** For each UTC hour of {@code date}, the fraction of it that lies inside the period. */

@@ -14,6 +14,8 @@ import org.costobservatory.budget.HeadroomService;
 import org.costobservatory.budget.SpendCalculator;
 import org.costobservatory.pricing.PriceTable;
 import org.costobservatory.pricing.UsagePricer;
+import org.costobservatory.report.DashboardData;
+import org.costobservatory.report.Reports;
 import org.costobservatory.store.ReportStore;
 import org.costobservatory.store.SpendStore;
 import org.costobservatory.store.WatermarkStore;
@@ -44,6 +46,7 @@ public final class Components {
     private final UsagePricer pricer;
     private final Supplier<AlertPublisher> publisher;
     private final Supplier<AdminReports> adminReports;
+    private final SpendCalculator calculator;
     private final HeadroomService headroom;
     private AlertPublisher publisherInstance;
     private AdminReports adminReportsInstance;
@@ -63,8 +66,8 @@ public final class Components {
         this.publisher = builder.publisher != null ? builder.publisher : () -> snsPublisher(config);
         this.adminReports = builder.adminReports != null ? builder.adminReports
                 : () -> AdminReportsFactory.fromConfig(config, clock);
-        this.headroom = new HeadroomService(budgets, new SpendCalculator(spend, watermarks), clock,
-                config.staleAfter());
+        this.calculator = new SpendCalculator(spend, watermarks);
+        this.headroom = new HeadroomService(budgets, calculator, clock, config.staleAfter());
     }
 
     /** The AWS graph: DynamoDB and SNS from the environment, the admin key from SSM (or ANTHROPIC_ADMIN_KEY). */
@@ -124,6 +127,17 @@ public final class Components {
 
     public HeadroomService headroom() {
         return headroom;
+    }
+
+    /** Finance-style exports of the stored reports. */
+    public Reports spendReports() {
+        return new Reports(reports, workspaces, watermarks);
+    }
+
+    /** What the dashboard shows. */
+    public DashboardData dashboardData() {
+        return new DashboardData(budgets, calculator, spend, workspaces, alerts, watermarks, clock,
+                config.staleAfter());
     }
 
     public synchronized AlertPublisher alertPublisher() {

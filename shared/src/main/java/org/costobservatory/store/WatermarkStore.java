@@ -1,6 +1,7 @@
 package org.costobservatory.store;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import org.costobservatory.domain.ReportKind;
 
@@ -8,6 +9,9 @@ import org.costobservatory.domain.ReportKind;
 public interface WatermarkStore {
 
     Optional<Watermark> get(ReportKind report);
+
+    /** Every report's watermark in one read (the headroom path needs both). */
+    Map<ReportKind, Watermark> all();
 
     /**
      * Records that every bucket in {@code [from, to)} is stored. The mark moves to {@code to} when the range joins

@@ -67,6 +67,7 @@ class BudgetParserTest {
             "{\"preset\": \"agent-sdk-platinum\"}|preset",
             "{\"preset\": \"agent-sdk-team\"}|seats",
             "{\"preset\": \"agent-sdk-pro\", \"limit_usd\": 5}|limit_usd",
+            "{\"preset\": \"agent-sdk-team\", \"seats\": 2, \"limit_usd\": 100}|limit_usd",
             "{\"preset\": \"agent-sdk-pro\", \"period\": \"weekly\"}|period",
             "[1, 2]|body"})
     void refusesAnInvalidBudgetNamingTheField(String json, String field) {
@@ -89,6 +90,13 @@ class BudgetParserTest {
         assertThat(budget.limitUsd()).isEqualByComparingTo(limit);
         assertThat(budget.period()).isEqualTo(BudgetPeriod.MONTHLY);
         assertThat(budget.preset()).contains(preset);
+    }
+
+    @Test
+    void aPresetBudgetReadBackFromTheApiCanBePutAgain() {
+        Budget pool = parse("pool", "{\"preset\": \"agent-sdk-team\", \"seats\": 3}");
+        Budget again = BudgetParser.fromNode("pool", BudgetParser.toJson(pool));
+        assertThat(again).isEqualTo(pool);
     }
 
     @Test

@@ -159,4 +159,25 @@ class SpendCalculatorTest {
         assertThat(answer.thresholdsCrossed()).containsExactly(new BigDecimal("50"), new BigDecimal("75"));
         assertThat(answer.decision()).isEqualTo(Decision.WARN);
     }
+
+    @Test
+    void theDailyAndPerModelBreakdownsAddUpToTheTotals() {
+        Budget budget = budget("100", "America/New_York", BudgetScope.ORGANISATION);
+        List<DailySpend> days = List.of(
+                day("2026-11-01", "1000", Map.of("claude-opus-4-6", new BigDecimal("600"),
+                        "none", new BigDecimal("400")), Map.of(2, Map.of("claude-opus-4-6", usage("100")),
+                        10, Map.of("claude-opus-4-6", usage("300")))),
+                day("2026-11-24", null, Map.of(), Map.of(8, Map.of("claude-haiku-4-5", usage("12.5")))));
+        Spend spend = calculate(budget, days, "2026-11-23", "2026-11-24T10:00:00Z");
+
+        BigDecimal byDay = spend.days().stream().map(Spend.DaySpend::totalCents).reduce(BigDecimal.ZERO,
+                BigDecimal::add);
+        BigDecimal byModel = spend.byModelCents().values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(byDay).isEqualByComparingTo(spend.totalCents()).isEqualByComparingTo("762.5");
+        assertThat(byModel).isEqualByComparingTo(spend.totalCents());
+        assertThat(spend.byModelCents().get("claude-opus-4-6")).isEqualByComparingTo("450");
+        assertThat(spend.byModelCents().get("none")).isEqualByComparingTo("300");
+        assertThat(spend.days()).extracting(Spend.DaySpend::date).containsExactly(LocalDate.parse("2026-11-01"),
+                LocalDate.parse("2026-11-24"));
+    }
 }

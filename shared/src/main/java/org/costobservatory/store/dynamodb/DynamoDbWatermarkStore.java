@@ -5,6 +5,7 @@ import static org.costobservatory.store.dynamodb.Items.s;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -31,16 +32,35 @@ public final class DynamoDbWatermarkStore implements WatermarkStore {
 
     @Override
     public Optional<Watermark> get(ReportKind report) {
-        return Dynamo.call("read the " + report.id() + " watermark", () -> {
-            Map<String, AttributeValue> item = Dynamo.get(dynamo, table, Keys.WATERMARK, Keys.watermark(report));
-            if (item == null || Items.str(item, "stored_through") == null) {
-                return Optional.empty();
+        return Dynamo.call("read the " + report.id() + " watermark", () ->
+                fromItem(report, Dynamo.get(dynamo, table, Keys.WATERMARK, Keys.watermark(report))));
+    }
+
+    @Override
+    public Map<ReportKind, Watermark> all() {
+        return Dynamo.call("read the watermarks", () -> {
+            Map<ReportKind, Watermark> marks = new EnumMap<>(ReportKind.class);
+            var response = dynamo.query(b -> b.tableName(table).keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", s(Keys.WATERMARK))).consistentRead(true));
+            for (Map<String, AttributeValue> item : response.items()) {
+                for (ReportKind report : ReportKind.values()) {
+                    if (Keys.watermark(report).equals(item.get(Keys.SK).s())) {
+                        fromItem(report, item).ifPresent(mark -> marks.put(report, mark));
+                    }
+                }
             }
-            return Optional.of(new Watermark(report, Instant.parse(Items.str(item, "stored_through")),
-                    Items.instant(item, "last_success_at"), Items.instant(item, "last_window_from"),
-                    Items.instant(item, "last_window_to"), Optional.ofNullable(Items.str(item, "last_run_id")),
-                    Items.num(item, "version")));
+            return marks;
         });
+    }
+
+    private static Optional<Watermark> fromItem(ReportKind report, Map<String, AttributeValue> item) {
+        if (item == null || Items.str(item, "stored_through") == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Watermark(report, Instant.parse(Items.str(item, "stored_through")),
+                Items.instant(item, "last_success_at"), Items.instant(item, "last_window_from"),
+                Items.instant(item, "last_window_to"), Optional.ofNullable(Items.str(item, "last_run_id")),
+                Items.num(item, "version")));
     }
 
     @Override

@@ -38,6 +38,7 @@ class DynamoDbWatermarkStoreTest {
         assertThat(mark.settledThrough()).isEqualTo(LocalDate.parse("2026-08-06"));
         assertThat(mark.version()).isEqualTo(2);
         assertThat(watermarks.get(ReportKind.USAGE)).isEmpty();
+        assertThat(watermarks.all()).containsOnlyKeys(ReportKind.COST).containsEntry(ReportKind.COST, mark);
     }
 
     @Test

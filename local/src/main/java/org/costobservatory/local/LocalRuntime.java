@@ -1,0 +1,160 @@
+package org.costobservatory.local;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.costobservatory.alert.AlertPublisher;
+import org.costobservatory.alert.SnsAlertPublisher;
+import org.costobservatory.config.AwsClients;
+import org.costobservatory.config.Components;
+import org.costobservatory.config.Config;
+import org.costobservatory.functions.budgetcheck.ApiRouter;
+import org.costobservatory.functions.budgetcheck.BudgetCheckHandler;
+import org.costobservatory.functions.budgetcheck.BudgetCheckRoutes;
+import org.costobservatory.local.demo.DemoAdminApi;
+import org.costobservatory.local.demo.DemoOrganisation;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * One machine's Cost Observatory: the store (DynamoDB Local embedded in a data directory, or a deployed stack's
+ * table), the same components as the Lambdas, the jobs, and the real budget-check handler behind a router that also
+ * knows the local pull routes.
+ */
+final class LocalRuntime implements AutoCloseable {
+    /** Where the store lives and where the admin data comes from. */
+    record Options(Path dataDir, Optional<String> table, boolean demo, Optional<URI> slackWebhook,
+                   boolean needAdminKey) {
+    }
+
+    private final Components components;
+    private final ApiRouter router;
+    private final BudgetCheckHandler handler;
+    private final Ingest ingest;
+    private final EmbeddedDynamo embedded;
+    private final DemoAdminApi demo;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private LocalRuntime(Components components, Ingest ingest, EmbeddedDynamo embedded, DemoAdminApi demo,
+                         FileChannel lockChannel, FileLock lock) {
+        this.components = components;
+        this.ingest = ingest;
+        this.embedded = embedded;
+        this.demo = demo;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.router = BudgetCheckRoutes.router(components, false,
+                ingest == null ? List.of() : List.of(new PullRoutes(ingest)::handle));
+        this.handler = new BudgetCheckHandler(router);
+    }
+
+    static LocalRuntime open(Options options, Map<String, String> environment, PrintStream console, Clock clock)
+            throws IOException {
+        Map<String, String> env = new HashMap<>(environment);
+        DemoAdminApi demo = null;
+        if (options.demo()) {
+            demo = new DemoAdminApi(new DemoOrganisation(), clock, 7);
+            env.put(Config.ADMIN_BASE_URL, demo.baseUrl());
+            env.put(Config.ADMIN_KEY, demo.adminKey());
+        } else if (options.needAdminKey() && !env.containsKey(Config.ADMIN_KEY)) {
+            throw new LocalUsageException("ANTHROPIC_ADMIN_KEY is not set. Export an Anthropic Admin key "
+                    + "(sk-ant-admin01-...), or run with --demo to see Cost Observatory work on a simulated "
+                    + "organisation.");
+        }
+        FileChannel lockChannel = null;
+        FileLock lock = null;
+        EmbeddedDynamo embedded = null;
+        DynamoDbClient dynamo;
+        if (options.table().isPresent()) {
+            env.put(Config.TABLE_NAME, options.table().get());
+            dynamo = AwsClients.dynamoDb();
+        } else {
+            Files.createDirectories(options.dataDir());
+            lockChannel = FileChannel.open(options.dataDir().resolve(".lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            try {
+                lock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                lockChannel.close();
+                throw new LocalUsageException("the data directory " + options.dataDir() + " is in use by another "
+                        + "observatory process");
+            }
+            embedded = EmbeddedDynamo.open(options.dataDir());
+            env.put(Config.TABLE_NAME, EmbeddedDynamo.TABLE);
+            dynamo = embedded.client();
+        }
+        Config config = Config.fromEnv(env);
+        Components.Builder builder = Components.builder(config).dynamo(dynamo).clock(clock)
+                .alertPublisher(publisher(config, options, env, console, clock));
+        Components components = builder.build();
+        Ingest ingest = env.containsKey(Config.ADMIN_KEY) || env.containsKey(Config.ADMIN_KEY_PARAMETER)
+                ? new Ingest(components) : null;
+        return new LocalRuntime(components, ingest, embedded, demo, lockChannel, lock);
+    }
+
+    /** SNS when an endpoint and a topic are configured; otherwise the alert log, the console and Slack. */
+    private static AlertPublisher publisher(Config config, Options options, Map<String, String> env,
+                                            PrintStream console, Clock clock) {
+        if (env.containsKey("AWS_ENDPOINT_URL_SNS") && config.alertTopicArn().isPresent()) {
+            return new SnsAlertPublisher(AwsClients.sns(), config.alertTopicArn().get());
+        }
+        Path log = options.table().isPresent() ? Path.of("alerts.log") : options.dataDir().resolve("alerts.log");
+        return new LocalAlertPublisher(log, console, options.slackWebhook(), clock);
+    }
+
+    Components components() {
+        return components;
+    }
+
+    ApiRouter router() {
+        return router;
+    }
+
+    BudgetCheckHandler handler() {
+        return handler;
+    }
+
+    /** The jobs; present whenever an admin key (or the demo organisation) is configured. */
+    Optional<Ingest> ingest() {
+        return Optional.ofNullable(ingest);
+    }
+
+    Optional<DemoAdminApi> demo() {
+        return Optional.ofNullable(demo);
+    }
+
+    @Override
+    public void close() {
+        if (demo != null) {
+            demo.close();
+        }
+        if (embedded != null) {
+            embedded.close();
+        }
+        try {
+            if (lock != null) {
+                lock.release();
+            }
+            if (lockChannel != null) {
+                lockChannel.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,535 @@
+package org.costobservatory.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.costobservatory.anthropic.AdminApiException;
+import org.costobservatory.budget.Budget;
+import org.costobservatory.budget.BudgetParser;
+import org.costobservatory.config.ConfigException;
+import org.costobservatory.config.Json;
+import org.costobservatory.domain.Money;
+import org.costobservatory.functions.budgetcheck.ApiRequest;
+import org.costobservatory.functions.budgetcheck.ApiResponse;
+import org.costobservatory.log.Log;
+import org.costobservatory.log.Secrets;
+
+/**
+ * The {@code observatory} command: {@code serve} runs everything on this machine; the other commands review and
+ * manage a local instance (or a deployed stack's table) from the terminal.
+ */
+public final class Observatory {
+    static final String USAGE = """
+            Usage: observatory <command> [options]
+
+              serve [--demo] [--port 8787] [--data-dir DIR] [--budgets FILE] [--slack-webhook URL]
+                  Run Cost Observatory on this machine: embedded DynamoDB in DIR (default ./.observatory), a catch-up
+                  pull of the month so far, the daily and hourly schedules, and the API and dashboard on
+                  http://127.0.0.1:PORT. Reads ANTHROPIC_ADMIN_KEY; --demo uses a simulated organisation instead.
+
+              pull cost|usage --from YYYY-MM-DD --to YYYY-MM-DD
+                  Backfill whole UTC days (both inclusive), with a progress bar.
+              report --from YYYY-MM-DD --to YYYY-MM-DD --by day|workspace|model|api_key [--format table|csv|json]
+                  Stored spend: the cost report, or usage at list price for --by api_key (or --source usage).
+              headroom [--budget NAME] [--estimate USD] [--format text|json]
+                  The pre-flight answer. Exit status 0 allow/warn, 1 deny, 2 error.
+              budgets list [--format table|json]
+              budgets set NAME (--limit USD --period daily|weekly|monthly | --preset ID [--seats N])
+                  [--time-zone ZONE] [--workspace ID|default] [--api-key ID] [--model PREFIX]
+                  [--thresholds 50,75,100] [--warn PERCENT]
+              budgets delete NAME
+              budgets seed FILE        create or replace every budget in a YAML file
+
+            Where the other commands act, in order: --url URL (a running server), --table NAME (a deployed stack's
+            DynamoDB table, AWS credentials from the environment), the server running on --data-dir, or --data-dir
+            itself (default ./.observatory).
+            """;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+    private final Clock clock;
+
+    public Observatory(PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+        this.clock = clock;
+    }
+
+    public static void main(String[] args) {
+        Log.setOutput(line -> System.err.println(line));
+        Log.setLevel(Log.Level.valueOf(System.getenv().getOrDefault("LOG_LEVEL", "WARN").toUpperCase(Locale.ROOT)));
+        System.exit(new Observatory(System.out, System.err, System.getenv(), Clock.systemUTC()).run(args));
+    }
+
+    /** Runs one command and returns its exit status. {@code serve} returns only when the server stops. */
+    public int run(String[] args) {
+        Secrets.register(env.get("ANTHROPIC_ADMIN_KEY"));
+        try {
+            Arguments arguments = Arguments.parse(args);
+            if (arguments.command().isEmpty() || arguments.command().get().equals("help")
+                    || arguments.flag("help")) {
+                out.print(USAGE);
+                return arguments.command().isEmpty() ? 2 : 0;
+            }
+            return switch (arguments.command().get()) {
+                case "serve" -> serve(arguments);
+                case "pull" -> pull(arguments);
+                case "report" -> report(arguments);
+                case "headroom" -> headroom(arguments);
+                case "budgets" -> budgets(arguments);
+                default -> throw new LocalUsageException("unknown command '" + arguments.command().get()
+                        + "'; run 'observatory help'");
+            };
+        } catch (LocalUsageException | ConfigException | IllegalArgumentException e) {
+            err.println("observatory: " + Secrets.redact(e.getMessage()));
+            return 2;
+        } catch (AdminApiException e) {
+            err.println("observatory: the Anthropic Admin API refused: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("observatory: " + Secrets.redact(e.getMessage()));
+            return 1;
+        }
+    }
+
+    // ------------------------------------------------------------------ serve
+
+    private int serve(Arguments arguments) throws IOException {
+        arguments.allow("demo", "port", "data-dir", "budgets", "slack-webhook", "no-catch-up");
+        ServeOptions options = new ServeOptions(dataDir(arguments), arguments.flag("demo"),
+                arguments.integer("port", 8787), arguments.value("budgets").map(Path::of),
+                arguments.value("slack-webhook").map(Observatory::uri), !arguments.flag("no-catch-up"));
+        CountDownLatch stopped = new CountDownLatch(1);
+        LogFile.redirect(options.dataDir().resolve("observatory.log"), err);
+        try (LocalServer server = LocalServer.start(options, env, out, clock)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }));
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    // ------------------------------------------------------------------ pull
+
+    private int pull(Arguments arguments) {
+        arguments.allow("from", "to", "url", "table", "data-dir");
+        String report = arguments.positional(0, "cost or usage");
+        if (!report.equals("cost") && !report.equals("usage")) {
+            throw new LocalUsageException("pull takes cost or usage, not '" + report + "'");
+        }
+        LocalDate from = arguments.date("from");
+        LocalDate to = arguments.date("to");
+        ObjectNode body = Json.mapper().createObjectNode();
+        body.put("report", report);
+        body.put("from", from.toString());
+        body.put("to", to.toString());
+        try (Target target = target(arguments, true)) {
+            CompletableFuture<ApiResponse> pull = CompletableFuture.supplyAsync(() -> target.send(
+                    Target.request("POST", "/v1/pulls", body.toString().getBytes(StandardCharsets.UTF_8))));
+            ProgressBar bar = ProgressBar.forConsole(out);
+            while (!pull.isDone()) {
+                showProgress(target, bar);
+                sleep(250);
+            }
+            ApiResponse response = pull.join();
+            JsonNode summary = json(response);
+            if (response.status() != 200) {
+                throw new LocalUsageException("pull failed (HTTP " + response.status() + "): "
+                        + summary.at("/error/message").asText());
+            }
+            int total = summary.path("buckets_stored").asInt() + summary.path("buckets_kept").asInt();
+            bar.update(report, total, total);
+            out.printf(Locale.ROOT, "%s: stored %d %s (%,d rows) from %s to %s; stored through %s%s%n", report,
+                    summary.path("buckets_stored").asInt(), report.equals("cost") ? "days" : "hours",
+                    summary.path("rows_stored").asLong(), summary.path("window_from").asText(),
+                    summary.path("window_to").asText(), summary.path("stored_through").asText(),
+                    summary.path("missing_buckets").isEmpty() ? ""
+                            : "; not returned yet: " + summary.path("missing_buckets").size());
+            return 0;
+        }
+    }
+
+    private static void showProgress(Target target, ProgressBar bar) {
+        JsonNode current = json(target.send(Target.request("GET", "/v1/pulls/current", new byte[0])));
+        if (current.path("running").asBoolean() && current.path("total").asInt() > 0) {
+            bar.update(current.path("report").asText(), current.path("done").asInt(), current.path("total").asInt());
+        }
+    }
+
+    // ------------------------------------------------------------------ report
+
+    private int report(Arguments arguments) {
+        arguments.allow("from", "to", "by", "format", "source", "url", "table", "data-dir");
+        LocalDate from = arguments.date("from");
+        LocalDate to = arguments.date("to");
+        String by = arguments.value("by").orElse("day");
+        if (!Set.of("day", "workspace", "model", "api_key", "service_tier", "description").contains(by)) {
+            throw new LocalUsageException("--by must be day, workspace, model or api_key");
+        }
+        String source = arguments.value("source").orElse(by.equals("api_key") ? "usage" : "cost");
+        if (!source.equals("cost") && !source.equals("usage")) {
+            throw new LocalUsageException("--source must be cost or usage");
+        }
+        String format = arguments.value("format").orElse("table");
+        String path = "/v1/reports/" + (source.equals("cost") ? "costs" : "usage") + "?from=" + from + "&to=" + to
+                + "&group_by=" + by + (format.equals("csv") ? "&format=csv" : "");
+        try (Target target = target(arguments, false)) {
+            ApiResponse response = target.send(Target.request("GET", path, new byte[0]));
+            if (response.status() != 200) {
+                throw new LocalUsageException(json(response).at("/error/message").asText());
+            }
+            switch (format) {
+                case "csv", "json" -> out.print(response.bodyText() + (format.equals("json") ? "\n" : ""));
+                case "table" -> {
+                    JsonNode report = json(response);
+                    List<List<String>> rows = new ArrayList<>();
+                    rows.add(List.of(by, "name", source.equals("cost") ? "amount_usd" : "list_price_usd"));
+                    for (JsonNode row : report.path("rows")) {
+                        rows.add(List.of(row.path("key").asText(), row.path("name").asText(),
+                                usd(row, "amount_usd")));
+                    }
+                    rows.add(List.of("total", "", usd(report, "total_usd")));
+                    printTable(rows);
+                    out.println(source.equals("cost")
+                            ? "(cost report, settled through " + report.path("settled_through").asText("nothing") + ")"
+                            : "(usage at list price; an estimate)");
+                    if (!report.path("missing_days").isEmpty()) {
+                        out.println("days with nothing stored: " + report.path("missing_days").size());
+                    }
+                }
+                default -> throw new LocalUsageException("--format must be table, csv or json");
+            }
+            return 0;
+        }
+    }
+
+    // ------------------------------------------------------------------ headroom
+
+    private int headroom(Arguments arguments) {
+        arguments.allow("budget", "estimate", "format", "url", "table", "data-dir");
+        StringBuilder path = new StringBuilder("/v1/headroom?estimate_usd=")
+                .append(arguments.value("estimate").orElse("0"));
+        arguments.value("budget").ifPresent(name -> path.append("&budget=").append(name));
+        try (Target target = target(arguments, false)) {
+            ApiResponse response = target.send(Target.request("GET", path.toString(), new byte[0]));
+            JsonNode answer = json(response);
+            if (response.status() != 200) {
+                err.println("headroom: error (HTTP " + response.status() + ": " + answer.at("/error/message").asText()
+                        + ")");
+                return 2;
+            }
+            if (arguments.value("format").orElse("text").equals("json")) {
+                out.println(answer.toPrettyString());
+            } else {
+                List<JsonNode> answers = new ArrayList<>();
+                if (answer.has("budgets")) {
+                    answer.path("budgets").forEach(answers::add);
+                } else {
+                    answers.add(answer);
+                }
+                List<List<String>> rows = new ArrayList<>();
+                rows.add(List.of("budget", "decision", "spent", "limit", "settled", "provisional", "remaining", "used",
+                        "basis", "data as of"));
+                for (JsonNode a : answers) {
+                    rows.add(List.of(a.path("budget").asText(), a.path("decision").asText()
+                                    + (a.path("stale").asBoolean() ? " (stale)" : ""), usd(a, "spent_usd"),
+                            usd(a, "limit_usd"), usd(a, "settled_usd"), usd(a, "provisional_usd"),
+                            usd(a, "remaining_usd"), a.path("percent_used").decimalValue().setScale(2,
+                                    java.math.RoundingMode.HALF_UP).toPlainString() + "%",
+                            a.path("basis").asText(), a.path("data_as_of").asText("never")));
+                }
+                if (answers.isEmpty()) {
+                    out.println("no budgets; create one with 'observatory budgets set'");
+                } else {
+                    printTable(rows);
+                }
+            }
+            String decision = answer.path("decision").asText();
+            return decision.equals("deny") ? 1 : 0;
+        }
+    }
+
+    // ------------------------------------------------------------------ budgets
+
+    private int budgets(Arguments arguments) throws IOException {
+        String action = arguments.positional(0, "list, set, delete or seed");
+        try (Target target = switch (action) {
+            case "list", "set", "delete", "seed" -> {
+                arguments.allow("format", "limit", "period", "time-zone", "workspace", "api-key", "model", "thresholds",
+                        "warn", "preset", "seats", "url", "table", "data-dir");
+                yield target(arguments, false);
+            }
+            default -> throw new LocalUsageException("budgets takes list, set, delete or seed, not '" + action + "'");
+        }) {
+            switch (action) {
+                case "list" -> {
+                    JsonNode list = json(checked(target.send(Target.request("GET", "/v1/budgets", new byte[0]))));
+                    if (arguments.value("format").orElse("table").equals("json")) {
+                        out.println(list.toPrettyString());
+                        return 0;
+                    }
+                    List<List<String>> rows = new ArrayList<>();
+                    rows.add(List.of("name", "limit", "period", "time zone", "scope", "thresholds", "warn"));
+                    for (JsonNode b : list.path("budgets")) {
+                        rows.add(List.of(b.path("name").asText(), usd(b, "limit_usd"), b.path("period").asText(),
+                                b.path("time_zone").asText(),
+                                b.path("scope").toString(), b.path("thresholds_percent").toString(),
+                                b.path("warn_percent").asText()));
+                    }
+                    printTable(rows);
+                }
+                case "set" -> {
+                    String name = arguments.positional(1, "the budget's name");
+                    ObjectNode body = budgetBody(arguments);
+                    JsonNode saved = json(checked(target.send(Target.request("PUT", "/v1/budgets/" + name,
+                            body.toString().getBytes(StandardCharsets.UTF_8)))));
+                    out.println("saved " + saved.toString());
+                }
+                case "delete" -> {
+                    String name = arguments.positional(1, "the budget's name");
+                    checked(target.send(Target.request("DELETE", "/v1/budgets/" + name, new byte[0])));
+                    out.println("deleted " + name);
+                }
+                default -> {
+                    Path file = Path.of(arguments.positional(1, "the YAML file"));
+                    for (Budget budget : BudgetParser.fromYamlFile(file)) {
+                        checked(target.send(Target.request("PUT", "/v1/budgets/" + budget.name(),
+                                Json.mapper().writeValueAsBytes(BudgetParser.toJson(budget)))));
+                        out.println("saved " + budget.name());
+                    }
+                }
+            }
+            return 0;
+        }
+    }
+
+    private static ObjectNode budgetBody(Arguments arguments) {
+        ObjectNode body = Json.mapper().createObjectNode();
+        arguments.value("limit").ifPresent(v -> body.put("limit_usd", decimal(v, "--limit")));
+        arguments.value("period").ifPresent(v -> body.put("period", v));
+        arguments.value("time-zone").ifPresent(v -> body.put("time_zone", v));
+        arguments.value("preset").ifPresent(v -> body.put("preset", v));
+        arguments.value("seats").ifPresent(v -> body.put("seats", Integer.parseInt(v)));
+        arguments.value("warn").ifPresent(v -> body.put("warn_percent", decimal(v, "--warn")));
+        arguments.value("thresholds").ifPresent(v -> {
+            ArrayNode list = body.putArray("thresholds_percent");
+            for (String part : v.split(",")) {
+                list.add(decimal(part.trim(), "--thresholds"));
+            }
+        });
+        ObjectNode scope = body.putObject("scope");
+        arguments.value("workspace").ifPresent(v -> scope.put("workspace_id", v));
+        arguments.value("api-key").ifPresent(v -> scope.put("api_key_id", v));
+        arguments.value("model").ifPresent(v -> scope.put("model", v));
+        return body;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** Decides where a command acts (see the usage text). */
+    private Target target(Arguments arguments, boolean needsAdminKey) {
+        if (arguments.value("url").isPresent()) {
+            return new Target.Http(uri(arguments.value("url").get()));
+        }
+        Path dataDir = dataDir(arguments);
+        if (arguments.value("table").isEmpty()) {
+            Optional<URI> running = LocalServer.runningOn(dataDir);
+            if (running.isPresent()) {
+                Target.Http http = new Target.Http(running.get());
+                if (http.answers()) {
+                    return http;
+                }
+            }
+        }
+        try {
+            LocalRuntime runtime = LocalRuntime.open(new LocalRuntime.Options(dataDir, arguments.value("table"),
+                    false, Optional.empty(), needsAdminKey), env, out, clock);
+            return new Target.InProcess(runtime, arguments.value("table").map(t -> "table " + t)
+                    .orElse("the data in " + dataDir));
+        } catch (IOException e) {
+            throw new LocalUsageException("cannot open " + dataDir + ": " + e.getMessage());
+        }
+    }
+
+    private static Path dataDir(Arguments arguments) {
+        return Path.of(arguments.value("data-dir").orElse(".observatory"));
+    }
+
+    private static ApiResponse checked(ApiResponse response) {
+        if (response.status() / 100 != 2) {
+            throw new LocalUsageException(json(response).at("/error/message").asText("HTTP " + response.status()));
+        }
+        return response;
+    }
+
+    private static JsonNode json(ApiResponse response) {
+        try {
+            return Json.mapper().readTree(response.body());
+        } catch (IOException e) {
+            throw new LocalUsageException("the answer was not JSON (HTTP " + response.status() + ")");
+        }
+    }
+
+    private static String usd(JsonNode node, String field) {
+        return Money.format(node.path(field).decimalValue());
+    }
+
+    private static java.math.BigDecimal decimal(String text, String option) {
+        try {
+            return new java.math.BigDecimal(text);
+        } catch (NumberFormatException e) {
+            throw new LocalUsageException(option + " must be a number, got '" + text + "'");
+        }
+    }
+
+    private static URI uri(String text) {
+        try {
+            URI uri = new URI(text);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new LocalUsageException("'" + text + "' is not an http(s) URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new LocalUsageException("'" + text + "' is not a valid URL");
+        }
+    }
+
+    private void printTable(List<List<String>> rows) {
+        int columns = rows.get(0).size();
+        int[] widths = new int[columns];
+        for (List<String> row : rows) {
+            for (int i = 0; i < columns; i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        for (int r = 0; r < rows.size(); r++) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < columns; i++) {
+                String cell = rows.get(r).get(i);
+                boolean number = cell.matches("-?\\$?-?[0-9.,%]+");
+                line.append(i == 0 ? "" : "  ").append(number && r > 0 ? " ".repeat(widths[i] - cell.length()) + cell
+                        : cell + " ".repeat(widths[i] - cell.length()));
+            }
+            out.println(line.toString().stripTrailing());
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Options of {@code serve}. */
+    record ServeOptions(Path dataDir, boolean demo, int port, Optional<Path> budgets, Optional<URI> slackWebhook,
+                        boolean catchUp) {
+    }
+
+    /** {@code command positional... --name value --flag}. */
+    record Arguments(Optional<String> command, List<String> positionals, Map<String, String> options) {
+        static Arguments parse(String[] args) {
+            Optional<String> command = Optional.empty();
+            List<String> positionals = new ArrayList<>();
+            Map<String, String> options = new LinkedHashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                if (arg.startsWith("--")) {
+                    String name = arg.substring(2);
+                    String value = "true";
+                    int equals = name.indexOf('=');
+                    if (equals >= 0) {
+                        value = name.substring(equals + 1);
+                        name = name.substring(0, equals);
+                    } else if (i + 1 < args.length && !args[i + 1].startsWith("--") && !FLAGS.contains(name)) {
+                        value = args[++i];
+                    }
+                    options.put(name, value);
+                } else if (command.isEmpty()) {
+                    command = Optional.of(arg);
+                } else {
+                    positionals.add(arg);
+                }
+            }
+            return new Arguments(command, positionals, options);
+        }
+
+        private static final Set<String> FLAGS = Set.of("demo", "help", "no-catch-up");
+
+        void allow(String... names) {
+            Set<String> allowed = Set.of(names);
+            for (String name : options.keySet()) {
+                if (!allowed.contains(name) && !name.equals("help")) {
+                    throw new LocalUsageException("unknown option --" + name + " for '" + command.orElse("") + "'");
+                }
+            }
+        }
+
+        boolean flag(String name) {
+            return options.containsKey(name);
+        }
+
+        Optional<String> value(String name) {
+            String value = options.get(name);
+            if (value != null && value.equals("true") && !FLAGS.contains(name)) {
+                throw new LocalUsageException("--" + name + " needs a value");
+            }
+            return Optional.ofNullable(value);
+        }
+
+        int integer(String name, int fallback) {
+            Optional<String> value = value(name);
+            try {
+                int parsed = value.map(Integer::parseInt).orElse(fallback);
+                if (parsed < 0 || parsed > 65535) {
+                    throw new LocalUsageException("--" + name + " must be a port number");
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw new LocalUsageException("--" + name + " must be a whole number");
+            }
+        }
+
+        LocalDate date(String name) {
+            String text = value(name).orElseThrow(() -> new LocalUsageException("--" + name + " YYYY-MM-DD is "
+                    + "required"));
+            try {
+                return LocalDate.parse(text);
+            } catch (DateTimeParseException e) {
+                throw new LocalUsageException("--" + name + " must be a date as YYYY-MM-DD, got '" + text + "'");
+            }
+        }
+
+        String positional(int index, String what) {
+            if (positionals.size() <= index) {
+                throw new LocalUsageException("missing " + what + "; run 'observatory help'");
+            }
+            return positionals.get(index);
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package org.costobservatory.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.costobservatory.budget.Budget;
+import org.costobservatory.budget.BudgetPeriod;
+import org.costobservatory.budget.BudgetScope;
+import org.costobservatory.config.Components;
+import org.costobservatory.config.Config;
+import org.costobservatory.domain.CostDay;
+import org.costobservatory.domain.CostRow;
+import org.costobservatory.domain.ReportKind;
+import org.costobservatory.functions.budgetcheck.BudgetCheckHandler;
+import org.costobservatory.functions.budgetcheck.BudgetCheckRoutes;
+import org.costobservatory.store.RunInfo;
+import org.costobservatory.testing.DynamoDbLocal;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code scripts/check-headroom.sh}, sourced by bash, against the real handler on a loopback endpoint. */
+class CheckHeadroomScriptTest {
+    private static final Path SCRIPT = Path.of(System.getProperty("project.root", ".."), "scripts",
+            "check-headroom.sh").toAbsolutePath();
+    private static ApiGatewayAdapter endpoint;
+
+    @BeforeAll
+    static void startEndpoint() throws IOException {
+        DynamoDbLocal local = DynamoDbLocal.shared();
+        Clock clock = Clock.systemUTC();
+        Components components = Components.builder(Config.fromEnv(Map.of("TABLE_NAME", local.newTable())))
+                .dynamo(local.client()).clock(clock).alertPublisher(message -> "test").build();
+        // $75.12 settled yesterday (or in this month's first days, today's usage would be provisional: keep it settled)
+        LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+        LocalDate day = yesterday.getMonth() == LocalDate.now(ZoneOffset.UTC).getMonth() ? yesterday
+                : LocalDate.now(ZoneOffset.UTC);
+        components.reports().replaceCostDay(new CostDay(day, List.of(new CostRow(day, null, "Claude Opus output",
+                "tokens", "claude-opus-4-6", "standard", "output_tokens", "0-200k", "global", "USD",
+                new BigDecimal("7512")))), RunInfo.manual(ReportKind.COST, clock.instant()));
+        components.watermarks().advance(ReportKind.COST, day.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+        Instant hour = clock.instant().truncatedTo(ChronoUnit.HOURS);
+        components.watermarks().advance(ReportKind.USAGE, hour, hour);
+        components.budgets().put(budget("team-agents", "100"));
+        components.budgets().put(budget("roomy", "10000"));
+        endpoint = new ApiGatewayAdapter(0, new BudgetCheckHandler(BudgetCheckRoutes.router(components, false)), 4);
+    }
+
+    private static Budget budget(String name, String limit) {
+        return new Budget(name, new BigDecimal(limit), BudgetPeriod.MONTHLY, ZoneOffset.UTC, BudgetScope.ORGANISATION,
+                Budget.DEFAULT_THRESHOLDS, Budget.DEFAULT_WARN_PERCENT, Optional.empty(), Optional.empty(),
+                Optional.empty());
+    }
+
+    @AfterAll
+    static void stop() {
+        endpoint.close();
+    }
+
+    record Result(int status, String out, String err) {
+    }
+
+    static Result check(Map<String, String> env, String... args) throws Exception {
+        StringBuilder command = new StringBuilder(". '" + SCRIPT + "' && check_headroom");
+        for (String arg : args) {
+            command.append(" '").append(arg).append("'");
+        }
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", command.toString());
+        Map<String, String> environment = builder.environment();
+        environment.keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("COST_OBSERVATORY"));
+        environment.putAll(env);
+        Path out = Files.createTempFile("check", ".out");
+        Path err = Files.createTempFile("check", ".err");
+        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(process.exitValue(), Files.readString(out).trim(), Files.readString(err).trim());
+    }
+
+    static Map<String, String> at(String url) {
+        Map<String, String> env = new HashMap<>();
+        env.put("COST_OBSERVATORY_URL", url);
+        return env;
+    }
+
+    @Test
+    void warnAndAllowReturnZeroWithOneLine() throws Exception {
+        Result warn = check(at(endpoint.baseUrl()), "team-agents", "2.50");
+        assertThat(warn.status()).isZero();
+        assertThat(warn.out()).isEqualTo("headroom team-agents: warn (team-agents: spent $75.12 of $100.00, remaining "
+                + "$24.88, estimate $2.50, data as of " + Instant.now().truncatedTo(ChronoUnit.HOURS)
+                + ", stale=false)");
+        Result allow = check(at(endpoint.baseUrl()), "roomy");
+        assertThat(allow.status()).isZero();
+        assertThat(allow.out()).startsWith("headroom roomy: allow (roomy: spent $75.12 of $10000.00");
+    }
+
+    @Test
+    void denyReturnsOne() throws Exception {
+        Result deny = check(at(endpoint.baseUrl()), "team-agents", "24.88");
+        assertThat(deny.status()).isEqualTo(1);
+        assertThat(deny.out()).startsWith("headroom team-agents: deny (");
+    }
+
+    @Test
+    void withoutABudgetItAnswersForTheMostConstrained() throws Exception {
+        Result all = check(at(endpoint.baseUrl()));
+        assertThat(all.status()).isZero();
+        assertThat(all.out()).startsWith("headroom all: warn (team-agents: spent $75.12 of $100.00");
+    }
+
+    @Test
+    void errorsFailClosedWithTwo() throws Exception {
+        assertThat(check(at(endpoint.baseUrl()), "no-such-budget").out())
+                .isEqualTo("headroom no-such-budget: error (HTTP 404: no budget named 'no-such-budget')");
+        assertThat(check(at(endpoint.baseUrl()), "no-such-budget").status()).isEqualTo(2);
+        assertThat(check(at(endpoint.baseUrl()), "team-agents", "lots").status()).isEqualTo(2);
+        assertThat(check(at(endpoint.baseUrl()), "Team Agents").status()).isEqualTo(2);
+        assertThat(check(Map.of(), "team-agents").out()).contains("COST_OBSERVATORY_URL is not set");
+        int unused;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            unused = socket.getLocalPort();
+        }
+        Result down = check(at("http://127.0.0.1:" + unused), "team-agents");
+        assertThat(down.status()).isEqualTo(2);
+        assertThat(down.out()).startsWith("headroom team-agents: error (no answer");
+    }
+
+    @Test
+    void aSlowAnswerTimesOutAndFailsClosed() throws Exception {
+        HttpServer slow = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+        slow.createContext("/", exchange -> {
+            try {
+                Thread.sleep(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        slow.start();
+        try {
+            Map<String, String> env = at("http://127.0.0.1:" + slow.getAddress().getPort());
+            env.put("COST_OBSERVATORY_TIMEOUT", "1");
+            long started = System.nanoTime();
+            Result result = check(env, "team-agents");
+            assertThat(result.status()).isEqualTo(2);
+            assertThat(result.out()).contains("no answer within 1s");
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(4500);
+        } finally {
+            slow.stop(0);
+        }
+    }
+
+    @Test
+    void anOperatorCanBypassTheCheckAndItSaysSo() throws Exception {
+        Map<String, String> env = at("http://127.0.0.1:9");
+        env.put("COST_OBSERVATORY_BYPASS", "1");
+        Result bypass = check(env, "team-agents");
+        assertThat(bypass.status()).isZero();
+        assertThat(bypass.err()).contains("BYPASSED");
+        assertThat(bypass.out()).contains("bypass");
+    }
+
+    @Test
+    void requestsAreSignedWithSigV4WhenCredentialsAreInTheEnvironment() throws Exception {
+        AtomicReference<String> authorization = new AtomicReference<>();
+        AtomicReference<String> token = new AtomicReference<>();
+        HttpServer recorder = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+        recorder.createContext("/", exchange -> {
+            authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
+            token.set(exchange.getRequestHeaders().getFirst("x-amz-security-token"));
+            byte[] body = ("{\"budget\":\"team-agents\",\"decision\":\"allow\",\"limit_usd\":100.00,\"spent_usd\":1.00,"
+                    + "\"remaining_usd\":99.00,\"stale\":false,\"data_as_of\":\"2026-11-24T10:00:00Z\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        recorder.start();
+        try {
+            Map<String, String> env = at("http://127.0.0.1:" + recorder.getAddress().getPort());
+            env.put("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+            env.put("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+            env.put("AWS_SESSION_TOKEN", "session-token-example");
+            env.put("AWS_REGION", "eu-west-1");
+            Result result = check(env, "team-agents", "1");
+            assertThat(result.status()).isZero();
+            assertThat(authorization.get()).startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+                    .contains("/eu-west-1/execute-api/aws4_request").contains("Signature=");
+            assertThat(token.get()).isEqualTo("session-token-example");
+        } finally {
+            recorder.stop(0);
+        }
+    }
+}

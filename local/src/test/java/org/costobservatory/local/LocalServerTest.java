@@ -1,0 +1,234 @@
+package org.costobservatory.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.costobservatory.config.Json;
+import org.costobservatory.domain.CostRow;
+import org.costobservatory.local.demo.DemoOrganisation;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code observatory serve --demo} in this JVM: the catch-up pull through the real client and the demo Admin API,
+ * the real handler behind the loopback adapter, the dashboard in headless Chromium, and a restart.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalServerTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path dataDir;
+    private static LocalServer server;
+    private static final ByteArrayOutputStream TERMINAL = new ByteArrayOutputStream();
+
+    @BeforeAll
+    static void serveTheDemo() throws IOException {
+        server = LocalServer.start(new Observatory.ServeOptions(dataDir, true, 0, Optional.empty(), Optional.empty(),
+                true), Map.of(), new PrintStream(TERMINAL, true, StandardCharsets.UTF_8), Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static JsonNode get(URI base, String path) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(base.resolve(path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path).isEqualTo(200);
+        return Json.mapper().readTree(response.body());
+    }
+
+    static String getText(URI base, String path) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(base.resolve(path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path).isEqualTo(200);
+        return response.body();
+    }
+
+    @Test
+    @Order(1)
+    void theTerminalShowsProgressTheUrlAndHowToAskForHeadroom() throws Exception {
+        String terminal = TERMINAL.toString(StandardCharsets.UTF_8);
+        assertThat(terminal).contains("Catching up on the month so far").contains("cost  100%")
+                .contains("usage 100%").contains("Listening on " + server.url())
+                .contains("no authentication on loopback").contains("/v1/headroom?budget=");
+        assertThat(Files.exists(dataDir.resolve(LocalServer.SERVER_FILE))).isTrue();
+        assertThat(LocalServer.runningOn(dataDir)).contains(server.url());
+    }
+
+    @Test
+    @Order(2)
+    void healthReportsBothWatermarksAndTheLastRuns() throws Exception {
+        JsonNode health = get(server.url(), "/v1/health");
+        assertThat(health.get("status").asText()).isEqualTo("ok");
+        Instant hour = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        assertThat(health.at("/reports/usage/stored_through").asText()).isEqualTo(hour.toString());
+        assertThat(health.at("/reports/cost/settled_through").asText())
+                .isEqualTo(LocalDate.now(ZoneOffset.UTC).minusDays(1).toString());
+        assertThat(health.at("/reports/cost/last_success_at").asText()).isNotBlank();
+        assertThat(health.at("/reports/usage/last_window/from").asText()).endsWith("-01T00:00:00Z");
+    }
+
+    @Test
+    @Order(3)
+    void theDemoOrganisationsMonthTotalEqualsSettledPlusProvisional() throws Exception {
+        JsonNode answer = get(server.url(), "/v1/headroom?budget=org-monthly");
+        Instant monthStart = LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC)
+                .toInstant();
+        Instant dataAsOf = Instant.parse(answer.get("data_as_of").asText());
+        BigDecimal expected = new DemoOrganisation().totalCents(monthStart, dataAsOf).movePointLeft(2)
+                .setScale(2, RoundingMode.HALF_UP);
+        assertThat(answer.get("spent_usd").decimalValue()).isEqualByComparingTo(expected);
+        assertThat(answer.get("settled_usd").decimalValue().add(answer.get("provisional_usd").decimalValue()))
+                .isEqualByComparingTo(expected);
+        assertThat(answer.get("percent_used").decimalValue()).isEqualByComparingTo("62.00");
+    }
+
+    @Test
+    @Order(4)
+    void theDashboardShowsTheApisNumbersInChromium() throws Exception {
+        JsonNode all = get(server.url(), "/v1/headroom");
+        Path screenshot = Path.of("target", "dashboard.png").toAbsolutePath();
+        String dom = Chromium.dumpDom(server.url().resolve("/"));
+        Chromium.screenshot(server.url().resolve("/"), screenshot, 1280, 1700);
+
+        Map<String, Map<String, String>> shown = fields(dom);
+        assertThat(all.get("budgets")).hasSize(5);
+        for (JsonNode budget : all.get("budgets")) {
+            String name = budget.get("budget").asText();
+            Map<String, String> figures = shown.get(name);
+            assertThat(figures).as("the dashboard shows budget %s", name).isNotNull();
+            for (String field : List.of("spent_usd", "settled_usd", "provisional_usd", "limit_usd", "remaining_usd",
+                    "percent_used")) {
+                assertThat(new BigDecimal(figures.get(field))).as("%s %s", name, field)
+                        .isEqualByComparingTo(budget.get(field).decimalValue());
+            }
+            assertThat(figures.get("decision")).isEqualTo(budget.get("decision").asText());
+        }
+        assertThat(dom).contains("Spend by model this month").contains("Research Agents").contains("Recent alerts")
+                .contains("research-opus");
+        assertThat(Files.size(screenshot)).isGreaterThan(20_000);
+    }
+
+    @Test
+    @Order(5)
+    void theCostReportCsvEqualsTheStoredRows() throws Exception {
+        LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+        LocalDate first = yesterday.withDayOfMonth(1);
+        String csv = getText(server.url(), "/v1/reports/costs?from=" + first + "&to=" + yesterday
+                + "&group_by=description&format=csv");
+        Map<String, BigDecimal> exported = new TreeMap<>();
+        String[] lines = csv.split("\r\n");
+        assertThat(lines[0]).isEqualTo("description,name,amount_usd,amount_cents");
+        for (int i = 1; i < lines.length; i++) {
+            List<String> cells = csvCells(lines[i]);
+            exported.put(cells.get(0), new BigDecimal(cells.get(3)));
+        }
+        Map<String, BigDecimal> stored = new TreeMap<>();
+        for (LocalDate day = first; !day.isAfter(yesterday); day = day.plusDays(1)) {
+            for (CostRow row : server.runtime().components().reports().costDay(day).orElseThrow().rows()) {
+                stored.merge(row.description(), row.amountCents(), BigDecimal::add);
+            }
+        }
+        assertThat(exported.keySet()).isEqualTo(stored.keySet());
+        stored.forEach((description, cents) -> assertThat(exported.get(description)).as(description)
+                .isEqualByComparingTo(cents));
+    }
+
+    @Test
+    @Order(6)
+    void aRestartKeepsTheData() throws Exception {
+        JsonNode before = get(server.url(), "/v1/headroom?budget=org-monthly");
+        JsonNode budgetsBefore = get(server.url(), "/v1/budgets");
+        server.close();
+        assertThat(Files.exists(dataDir.resolve(LocalServer.SERVER_FILE))).isFalse();
+
+        server = LocalServer.start(new Observatory.ServeOptions(dataDir, true, 0, Optional.empty(), Optional.empty(),
+                false), Map.of(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                Clock.systemUTC());
+
+        JsonNode after = get(server.url(), "/v1/headroom?budget=org-monthly");
+        assertThat(after.get("spent_usd").decimalValue()).isEqualByComparingTo(before.get("spent_usd").decimalValue());
+        assertThat(after.get("data_as_of")).isEqualTo(before.get("data_as_of"));
+        assertThat(get(server.url(), "/v1/budgets")).isEqualTo(budgetsBefore);
+        assertThat(get(server.url(), "/v1/alerts").get("alerts")).isNotEmpty();
+    }
+
+    /** {budget -> {field -> text}} from the elements carrying data-budget and data-field. */
+    static Map<String, Map<String, String>> fields(String dom) {
+        Map<String, Map<String, String>> result = new HashMap<>();
+        Matcher matcher = Pattern.compile("<(?:span|dd)[^>]*data-budget=\"([^\"]+)\"[^>]*data-field=\"([^\"]+)\""
+                + "(?:[^>]*data-value=\"([^\"]+)\")?[^>]*>([^<]*)<").matcher(dom);
+        while (matcher.find()) {
+            String value = matcher.group(3) != null ? matcher.group(3) : matcher.group(4).trim();
+            result.computeIfAbsent(matcher.group(1), k -> new HashMap<>()).put(matcher.group(2), value);
+        }
+        return result;
+    }
+
+    static List<String> csvCells(String line) {
+        List<String> cells = new ArrayList<>();
+        StringBuilder cell = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    cell.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    cell.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                cells.add(cell.toString());
+                cell.setLength(0);
+            } else {
+                cell.append(c);
+            }
+        }
+        cells.add(cell.toString());
+        return cells;
+    }
+
+    static Duration timeout() {
+        return Duration.ofSeconds(90);
+    }
+}

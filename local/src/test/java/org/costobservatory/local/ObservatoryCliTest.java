@@ -1,0 +1,153 @@
+package org.costobservatory.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.costobservatory.domain.CostRow;
+import org.costobservatory.local.demo.DemoAdminApi;
+import org.costobservatory.local.demo.DemoOrganisation;
+import org.costobservatory.store.dynamodb.DynamoDbReportStore;
+import org.costobservatory.store.dynamodb.DynamoDbWorkspaceStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI commands in-process on a data directory, with the demo Admin API as the organisation. */
+class ObservatoryCliTest {
+    private static final LocalDate YESTERDAY = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+    private static final LocalDate WEEK_AGO = YESTERDAY.minusDays(6);
+
+    @TempDir
+    static Path dataDir;
+    private static DemoAdminApi demo;
+
+    record Run(int status, String out, String err) {
+    }
+
+    @BeforeAll
+    static void startDemo() throws Exception {
+        demo = new DemoAdminApi(new DemoOrganisation(), Clock.systemUTC(), 0);
+    }
+
+    @AfterAll
+    static void stopDemo() {
+        demo.close();
+    }
+
+    static Run observatory(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = new Observatory(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), env, Clock.systemUTC()).run(args);
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static Run withKey(String... args) {
+        return observatory(Map.of("ANTHROPIC_ADMIN_KEY", demo.adminKey(), "ANTHROPIC_ADMIN_BASE_URL", demo.baseUrl()),
+                args);
+    }
+
+    static Run plain(String... args) {
+        return observatory(Map.of(), args);
+    }
+
+    @Test
+    void pullsReportsBudgetsAndHeadroomWorkOnTheDataDirectory() throws Exception {
+        String dir = dataDir.toString();
+        // pull a week of cost and one day of usage, with the progress shown
+        Run cost = withKey("pull", "cost", "--from", WEEK_AGO.toString(), "--to", YESTERDAY.toString(), "--data-dir",
+                dir);
+        assertThat(cost.status()).as(cost.err()).isZero();
+        assertThat(cost.out()).contains("cost  100%").contains("cost: stored 7 days");
+        Run usage = withKey("pull", "usage", "--from", YESTERDAY.toString(), "--to", YESTERDAY.toString(),
+                "--data-dir", dir);
+        assertThat(usage.out()).contains("usage: stored 24 hours");
+
+        // budgets: set, seed from YAML, list, delete
+        assertThat(plain("budgets", "set", "team", "--limit", "100", "--period", "monthly", "--workspace", "default",
+                "--data-dir", dir).status()).isZero();
+        Path yaml = dataDir.resolve("budgets.yaml");
+        Files.writeString(yaml, "budgets:\n  - name: pool\n    preset: agent-sdk-team\n    seats: 2\n"
+                + "  - name: org\n    limit_usd: 1000000\n    period: monthly\n");
+        assertThat(plain("budgets", "seed", yaml.toString(), "--data-dir", dir).out()).contains("saved pool")
+                .contains("saved org");
+        Run list = plain("budgets", "list", "--data-dir", dir);
+        assertThat(list.out()).contains("team").contains("pool").contains("$200.00").contains("org");
+        assertThat(plain("budgets", "delete", "pool", "--data-dir", dir).status()).isZero();
+        assertThat(plain("budgets", "list", "--data-dir", dir).out()).doesNotContain("pool");
+
+        // headroom: exit status 0 for allow/warn, 1 for deny, 2 for an unknown budget
+        assertThat(plain("headroom", "--budget", "org", "--data-dir", dir).status()).isZero();
+        Run deny = plain("headroom", "--budget", "org", "--estimate", "1000000", "--data-dir", dir);
+        assertThat(deny.status()).isEqualTo(1);
+        assertThat(deny.out()).contains("deny");
+        assertThat(plain("headroom", "--budget", "nothing-here", "--data-dir", dir).status()).isEqualTo(2);
+
+        // the CSV report equals the stored rows, with workspace names resolved and Default for null
+        Run csv = plain("report", "--from", WEEK_AGO.toString(), "--to", YESTERDAY.toString(), "--by", "workspace",
+                "--format", "csv", "--data-dir", dir);
+        assertThat(csv.status()).as(csv.err()).isZero();
+        assertThat(csv.out()).contains("default,Default,").contains("Support Bot").contains("Nightly Batch");
+        Map<String, BigDecimal> exported = new TreeMap<>();
+        for (String line : csv.out().split("\r\n")) {
+            if (!line.startsWith("workspace,")) {
+                String[] cells = line.split(",");
+                exported.put(cells[0], new BigDecimal(cells[3]));
+            }
+        }
+        Map<String, BigDecimal> stored = new TreeMap<>();
+        try (EmbeddedDynamo dynamo = EmbeddedDynamo.open(dataDir)) {
+            DynamoDbReportStore reports = new DynamoDbReportStore(dynamo.client(), EmbeddedDynamo.TABLE);
+            for (LocalDate day = WEEK_AGO; !day.isAfter(YESTERDAY); day = day.plusDays(1)) {
+                for (CostRow row : reports.costDay(day).orElseThrow().rows()) {
+                    stored.merge(row.workspaceId(), row.amountCents(), BigDecimal::add);
+                }
+            }
+            assertThat(new DynamoDbWorkspaceStore(dynamo.client(), EmbeddedDynamo.TABLE).names())
+                    .containsEntry(DemoOrganisation.LEGACY, "Legacy Prototype");
+        }
+        assertThat(exported).isEqualTo(stored);
+
+        // a table report by API key comes from usage at list price
+        Run byKey = plain("report", "--from", YESTERDAY.toString(), "--to", YESTERDAY.toString(), "--by", "api_key",
+                "--data-dir", dir);
+        assertThat(byKey.out()).contains("apikey_01DemoBatchRunner0000").contains("(usage at list price");
+    }
+
+    @Test
+    void mistakesGetAClearMessageAndStatusTwo() {
+        Run noKey = plain("serve", "--data-dir", dataDir.resolve("nokey").toString());
+        assertThat(noKey.status()).isEqualTo(2);
+        assertThat(noKey.err()).contains("ANTHROPIC_ADMIN_KEY is not set").contains("--demo");
+        assertThat(plain("pull", "cost", "--to", "2026-11-01").err()).contains("--from YYYY-MM-DD is required");
+        assertThat(plain("report", "--from", "yesterday", "--to", "2026-11-01").err()).contains("YYYY-MM-DD");
+        assertThat(plain("launch").err()).contains("unknown command 'launch'");
+        assertThat(plain("headroom", "--colour", "red").err()).contains("unknown option --colour");
+        Run help = plain("help");
+        assertThat(help.status()).isZero();
+        assertThat(help.out()).contains("serve [--demo]").contains("budgets seed FILE");
+    }
+
+    @Test
+    void aKeyThatIsRefusedIsReportedWithoutShowingIt() {
+        String wrong = "sk-ant-admin01-wrong-" + "z".repeat(30);
+        Run run = observatory(Map.of("ANTHROPIC_ADMIN_KEY", wrong, "ANTHROPIC_ADMIN_BASE_URL", demo.baseUrl()), "pull",
+                "cost", "--from", YESTERDAY.toString(), "--to", YESTERDAY.toString(), "--data-dir",
+                dataDir.resolve("wrong").toString());
+        assertThat(run.status()).isNotZero();
+        assertThat(run.err()).contains("authentication_error").doesNotContain(wrong);
+        assertThat(Optional.of(run.out())).get().asString().doesNotContain(wrong);
+    }
+}

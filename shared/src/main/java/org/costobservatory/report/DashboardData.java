@@ -1,0 +1,141 @@
+package org.costobservatory.report;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.costobservatory.alert.AlertRecord;
+import org.costobservatory.alert.AlertStore;
+import org.costobservatory.budget.Budget;
+import org.costobservatory.budget.BudgetPeriod;
+import org.costobservatory.budget.BudgetScope;
+import org.costobservatory.budget.BudgetStore;
+import org.costobservatory.budget.HeadroomAnswer;
+import org.costobservatory.budget.HeadroomService;
+import org.costobservatory.budget.PeriodWindow;
+import org.costobservatory.budget.Spend;
+import org.costobservatory.budget.SpendCalculator;
+import org.costobservatory.domain.Dimensions;
+import org.costobservatory.domain.Money;
+import org.costobservatory.domain.ReportKind;
+import org.costobservatory.store.SpendScope;
+import org.costobservatory.store.SpendStore;
+import org.costobservatory.store.Watermark;
+import org.costobservatory.store.WatermarkStore;
+import org.costobservatory.store.WorkspaceStore;
+
+/** Everything the dashboard shows, computed with the same spend arithmetic as the headroom answers. */
+public final class DashboardData {
+
+    /** One budget: its answer (no estimate), a run-rate forecast for the period's end, and its spend per UTC day. */
+    public record BudgetView(HeadroomAnswer answer, Optional<BigDecimal> forecastUsd, List<Spend.DaySpend> days) {
+    }
+
+    /** One slice of this month's organisation spend. */
+    public record Slice(String key, String name, BigDecimal usd) {
+    }
+
+    public record View(Instant generatedAt, List<BudgetView> budgets, PeriodWindow month, List<Slice> byModel,
+                       List<Slice> byWorkspace, List<AlertRecord> recentAlerts, Optional<Watermark> cost,
+                       Optional<Watermark> usage, Duration staleAfter) {
+        public boolean stale() {
+            return usage.map(u -> Duration.between(u.storedThrough(), generatedAt).compareTo(staleAfter) > 0)
+                    .orElse(true);
+        }
+    }
+
+    private static final int RECENT_ALERTS = 10;
+
+    private final BudgetStore budgets;
+    private final SpendCalculator calculator;
+    private final SpendStore spend;
+    private final WorkspaceStore workspaces;
+    private final AlertStore alerts;
+    private final WatermarkStore watermarks;
+    private final Clock clock;
+    private final Duration staleAfter;
+
+    public DashboardData(BudgetStore budgets, SpendCalculator calculator, SpendStore spend, WorkspaceStore workspaces,
+                         AlertStore alerts, WatermarkStore watermarks, Clock clock, Duration staleAfter) {
+        this.budgets = Objects.requireNonNull(budgets);
+        this.calculator = Objects.requireNonNull(calculator);
+        this.spend = Objects.requireNonNull(spend);
+        this.workspaces = Objects.requireNonNull(workspaces);
+        this.alerts = Objects.requireNonNull(alerts);
+        this.watermarks = Objects.requireNonNull(watermarks);
+        this.clock = Objects.requireNonNull(clock);
+        this.staleAfter = Objects.requireNonNull(staleAfter);
+    }
+
+    public View build() {
+        Instant now = clock.instant();
+        List<BudgetView> views = new ArrayList<>();
+        for (Budget budget : budgets.list()) {
+            Spend periodSpend = calculator.spend(budget, now);
+            HeadroomAnswer answer = HeadroomService.decide(budget, periodSpend, BigDecimal.ZERO, now, staleAfter);
+            views.add(new BudgetView(answer, forecast(answer, now), periodSpend.days()));
+        }
+        views.sort(Comparator.comparing(BudgetView::answer, HeadroomService.MOST_CONSTRAINED_FIRST));
+
+        Budget month = monthly(BudgetScope.ORGANISATION);
+        Spend organisation = calculator.spend(month, now);
+        List<Slice> byModel = new ArrayList<>();
+        organisation.byModelCents().forEach((model, cents) -> byModel.add(new Slice(model,
+                Dimensions.NONE.equals(model) ? "web search, code execution and other" : model,
+                Money.centsToRoundedUsd(cents))));
+        byModel.sort(Comparator.comparing(Slice::usd).reversed());
+
+        Map<String, String> names = workspaces.names();
+        List<Slice> byWorkspace = new ArrayList<>();
+        for (SpendScope scope : spend.scopes()) {
+            if (scope.kind() != SpendScope.Kind.WORKSPACE) {
+                continue;
+            }
+            Spend workspace = calculator.spend(monthly(new BudgetScope(Optional.of(scope.id()), Optional.empty(),
+                    Optional.empty())), now);
+            BigDecimal usd = Money.centsToRoundedUsd(workspace.totalCents());
+            if (usd.signum() != 0) {
+                byWorkspace.add(new Slice(scope.id(), names.getOrDefault(scope.id(), scope.id()), usd));
+            }
+        }
+        byWorkspace.sort(Comparator.comparing(Slice::usd).reversed());
+
+        List<AlertRecord> recent = alerts.list(Optional.empty());
+        return new View(now, views, organisation.period(), byModel, byWorkspace,
+                recent.subList(0, Math.min(RECENT_ALERTS, recent.size())), watermarks.get(ReportKind.COST),
+                watermarks.get(ReportKind.USAGE), staleAfter);
+    }
+
+    /**
+     * Run-rate forecast: spend so far divided by the share of the period the data covers. Empty until the data
+     * covers an hour of the period.
+     */
+    static Optional<BigDecimal> forecast(HeadroomAnswer answer, Instant now) {
+        Instant start = answer.period().startInstant();
+        Instant end = answer.period().endInstant();
+        Instant covered = answer.dataAsOf().filter(asOf -> asOf.isBefore(now)).orElse(now);
+        if (covered.isAfter(end)) {
+            covered = end;
+        }
+        Duration elapsed = Duration.between(start, covered);
+        if (elapsed.compareTo(Duration.ofHours(1)) < 0) {
+            return Optional.empty();
+        }
+        BigDecimal share = BigDecimal.valueOf(elapsed.getSeconds()).divide(
+                BigDecimal.valueOf(Duration.between(start, end).getSeconds()), MathContext.DECIMAL64);
+        return Optional.of(Money.roundUsd(answer.spentUsd().divide(share, MathContext.DECIMAL64)));
+    }
+
+    private static Budget monthly(BudgetScope scope) {
+        return new Budget("month", BigDecimal.ONE, BudgetPeriod.MONTHLY, ZoneOffset.UTC, scope,
+                List.of(), BigDecimal.valueOf(100), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+}
