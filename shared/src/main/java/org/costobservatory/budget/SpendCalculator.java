@@ -62,7 +62,8 @@ public final class SpendCalculator {
         return calculate(budget, period, days, settledThrough, usage.map(Watermark::storedThrough));
     }
 
-    static Spend calculate(Budget budget, PeriodWindow period, Map<LocalDate, DailySpend> days,
+    /** The pure part: spend from rollups already read. */
+    public static Spend calculate(Budget budget, PeriodWindow period, Map<LocalDate, DailySpend> days,
                            Optional<LocalDate> settledThrough, Optional<Instant> dataAsOf) {
         BudgetScope scope = budget.scope();
         BigDecimal settled = BigDecimal.ZERO;

@@ -25,10 +25,12 @@ public final class DynamoDbLocal implements AutoCloseable {
     private static DynamoDbLocal shared;
 
     private final int port;
+    private final String[] storage;
     private DynamoDBProxyServer server;
 
-    private DynamoDbLocal(int port) {
+    private DynamoDbLocal(int port, String... storage) {
         this.port = port;
+        this.storage = storage.length == 0 ? new String[] {"-inMemory"} : storage;
         start();
     }
 
@@ -41,9 +43,14 @@ public final class DynamoDbLocal implements AutoCloseable {
         return shared;
     }
 
-    /** A private server, for tests that stop and restart it. */
+    /** A private in-memory server, for tests that stop it (its data goes with it). */
     public static DynamoDbLocal privateInstance() {
         return new DynamoDbLocal(freePort());
+    }
+
+    /** A private server keeping its data in {@code directory}, so a stop and start loses nothing. */
+    public static DynamoDbLocal persistentInstance(java.nio.file.Path directory) {
+        return new DynamoDbLocal(freePort(), "-dbPath", directory.toAbsolutePath().toString(), "-sharedDb");
     }
 
     public synchronized void start() {
@@ -51,8 +58,9 @@ public final class DynamoDbLocal implements AutoCloseable {
             return;
         }
         try {
-            server = ServerRunner.createServerFromCommandLineArgs(new String[] {
-                    "-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+            List<String> args = new java.util.ArrayList<>(List.of(storage));
+            args.addAll(List.of("-port", Integer.toString(port), "-disableTelemetry"));
+            server = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
             server.start();
         } catch (Exception e) {
             throw new IllegalStateException("DynamoDB Local did not start on port " + port, e);
@@ -83,6 +91,26 @@ public final class DynamoDbLocal implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .executionInterceptors(List.of(interceptors)).build())
+                .build();
+    }
+
+    /**
+     * A client whose SDK retries keep their logic but wait milliseconds, for tests that inject faults and want the
+     * SDK to give up quickly (three attempts, the standard strategy).
+     */
+    public DynamoDbClient fastRetryClient(ExecutionInterceptor... interceptors) {
+        software.amazon.awssdk.retries.api.BackoffStrategy quick =
+                software.amazon.awssdk.retries.api.BackoffStrategy.fixedDelay(java.time.Duration.ofMillis(5));
+        return DynamoDbClient.builder()
+                .endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.standardRetryStrategy()
+                                .toBuilder().maxAttempts(3).backoffStrategy(quick).throttlingBackoffStrategy(quick)
+                                .build())
                         .executionInterceptors(List.of(interceptors)).build())
                 .build();
     }
