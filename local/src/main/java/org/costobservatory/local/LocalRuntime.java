@@ -18,6 +18,8 @@ import java.util.Optional;
 import org.costobservatory.alert.AlertPublisher;
 import org.costobservatory.alert.SnsAlertPublisher;
 import org.costobservatory.config.AwsClients;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 import org.costobservatory.config.Components;
 import org.costobservatory.config.Config;
 import org.costobservatory.functions.budgetcheck.ApiRouter;
@@ -110,8 +112,12 @@ final class LocalRuntime implements AutoCloseable {
     /** SNS when an endpoint and a topic are configured; otherwise the alert log, the console and Slack. */
     private static AlertPublisher publisher(Config config, Options options, Map<String, String> env,
                                             PrintStream console, Clock clock) {
-        if (env.containsKey("AWS_ENDPOINT_URL_SNS") && config.alertTopicArn().isPresent()) {
-            return new SnsAlertPublisher(AwsClients.sns(), config.alertTopicArn().get());
+        String endpoint = env.get("AWS_ENDPOINT_URL_SNS");
+        if (endpoint != null && !endpoint.isBlank() && config.alertTopicArn().isPresent()) {
+            // The endpoint comes from the environment local mode was given, so tests and wrappers can set it.
+            SnsClient sns = SnsClient.builder().httpClient(UrlConnectionHttpClient.create())
+                    .endpointOverride(URI.create(endpoint.trim())).build();
+            return new SnsAlertPublisher(sns, config.alertTopicArn().get());
         }
         Path log = options.table().isPresent() ? Path.of("alerts.log") : options.dataDir().resolve("alerts.log");
         return new LocalAlertPublisher(log, console, options.slackWebhook(), clock);
