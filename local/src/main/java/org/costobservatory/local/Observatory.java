@@ -77,7 +77,9 @@ public final class Observatory {
 
     public static void main(String[] args) {
         Log.setOutput(line -> System.err.println(line));
-        Log.setLevel(Log.Level.valueOf(System.getenv().getOrDefault("LOG_LEVEL", "WARN").toUpperCase(Locale.ROOT)));
+        String level = System.getenv().getOrDefault("LOG_LEVEL", "WARN").trim().toUpperCase(Locale.ROOT);
+        Log.setLevel(java.util.Arrays.stream(Log.Level.values()).anyMatch(l -> l.name().equals(level))
+                ? Log.Level.valueOf(level) : Log.Level.WARN);
         System.exit(new Observatory(System.out, System.err, System.getenv(), Clock.systemUTC()).run(args));
     }
 

@@ -30,7 +30,7 @@ public record HeadroomAnswer(Budget budget, Decision decision, BigDecimal spentU
         ObjectNode node = Json.mapper().createObjectNode();
         node.put("budget", budget.name());
         node.put("decision", decision.id());
-        node.put("limit_usd", budget.limitUsd().setScale(2));
+        node.put("limit_usd", budget.limitUsd().setScale(2, java.math.RoundingMode.HALF_UP));
         node.put("spent_usd", spentUsd);
         node.put("settled_usd", settledUsd);
         node.put("provisional_usd", provisionalUsd);
