@@ -113,32 +113,47 @@ public final class ReportParser {
         }
     }
 
-    // ---- cost report ----------------------------------------------------------------------------------------------
+    // ---- the page envelope all three lists share ----------------------------------------------------------------
 
-    private CostPage readCostPage(JsonParser parser, Position at) throws IOException {
-        List<CostDay> days = null;
+    /** {@code {"data": [...], "has_more": bool, <cursor>: string|null}}; unknown fields are skipped. */
+    private record Envelope<T>(T data, boolean hasMore, String cursor) {
+    }
+
+    private <T> Envelope<T> readEnvelope(JsonParser parser, Position at, String cursorField, PageReader<T> dataReader)
+            throws IOException {
+        T data = null;
         Boolean hasMore = null;
-        String nextPage = null;
+        String cursor = null;
         JsonToken token;
         while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             parser.nextToken();
-            switch (name) {
-                case "data" -> days = readCostDays(parser, at);
-                case "has_more" -> hasMore = readBoolean(parser, at, "has_more");
-                case "next_page" -> nextPage = readNullableString(parser, at, "next_page");
-                default -> parser.skipChildren();
+            if (name.equals("data")) {
+                data = dataReader.read(parser, at);
+            } else if (name.equals("has_more")) {
+                hasMore = readBoolean(parser, at, "has_more");
+            } else if (name.equals(cursorField)) {
+                cursor = readNullableString(parser, at, cursorField);
+            } else {
+                parser.skipChildren();
             }
         }
         expectObjectEnd(token, at);
         at.leaveBuckets();
-        if (days == null) {
+        if (data == null) {
             throw at.fail("data", "is missing");
         }
         if (hasMore == null) {
             throw at.fail("has_more", "is missing");
         }
-        return new CostPage(days, hasMore, nextPage);
+        return new Envelope<>(data, hasMore, cursor);
+    }
+
+    // ---- cost report ----------------------------------------------------------------------------------------------
+
+    private CostPage readCostPage(JsonParser parser, Position at) throws IOException {
+        Envelope<List<CostDay>> page = readEnvelope(parser, at, "next_page", this::readCostDays);
+        return new CostPage(page.data(), page.hasMore(), page.cursor());
     }
 
     private List<CostDay> readCostDays(JsonParser parser, Position at) throws IOException {
@@ -315,29 +330,9 @@ public final class ReportParser {
     // ---- usage report ---------------------------------------------------------------------------------------------
 
     private UsagePage readUsagePage(JsonParser parser, Position at, BucketWidth width) throws IOException {
-        List<UsageBucket> buckets = null;
-        Boolean hasMore = null;
-        String nextPage = null;
-        JsonToken token;
-        while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            parser.nextToken();
-            switch (name) {
-                case "data" -> buckets = readUsageBuckets(parser, at, width);
-                case "has_more" -> hasMore = readBoolean(parser, at, "has_more");
-                case "next_page" -> nextPage = readNullableString(parser, at, "next_page");
-                default -> parser.skipChildren();
-            }
-        }
-        expectObjectEnd(token, at);
-        at.leaveBuckets();
-        if (buckets == null) {
-            throw at.fail("data", "is missing");
-        }
-        if (hasMore == null) {
-            throw at.fail("has_more", "is missing");
-        }
-        return new UsagePage(buckets, hasMore, nextPage);
+        Envelope<List<UsageBucket>> page = readEnvelope(parser, at, "next_page",
+                (p, a) -> readUsageBuckets(p, a, width));
+        return new UsagePage(page.data(), page.hasMore(), page.cursor());
     }
 
     private List<UsageBucket> readUsageBuckets(JsonParser parser, Position at, BucketWidth width)
@@ -495,29 +490,8 @@ public final class ReportParser {
     // ---- workspaces -----------------------------------------------------------------------------------------------
 
     private WorkspacePage readWorkspacePage(JsonParser parser, Position at) throws IOException {
-        List<Workspace> workspaces = null;
-        Boolean hasMore = null;
-        String lastId = null;
-        JsonToken token;
-        while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            parser.nextToken();
-            switch (name) {
-                case "data" -> workspaces = readWorkspaces(parser, at);
-                case "has_more" -> hasMore = readBoolean(parser, at, "has_more");
-                case "last_id" -> lastId = readNullableString(parser, at, "last_id");
-                default -> parser.skipChildren();
-            }
-        }
-        expectObjectEnd(token, at);
-        at.leaveBuckets();
-        if (workspaces == null) {
-            throw at.fail("data", "is missing");
-        }
-        if (hasMore == null) {
-            throw at.fail("has_more", "is missing");
-        }
-        return new WorkspacePage(workspaces, hasMore, lastId);
+        Envelope<List<Workspace>> page = readEnvelope(parser, at, "last_id", this::readWorkspaces);
+        return new WorkspacePage(page.data(), page.hasMore(), page.cursor());
     }
 
     private List<Workspace> readWorkspaces(JsonParser parser, Position at) throws IOException {
