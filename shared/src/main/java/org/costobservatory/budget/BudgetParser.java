@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.costobservatory.config.Json;
+import org.costobservatory.domain.Decimals;
 
 /**
  * Reads budgets from JSON (the HTTP API) or YAML (a seed file), refusing anything invalid with the field named.
@@ -51,7 +52,9 @@ public final class BudgetParser {
     public static Budget fromJson(String pathName, byte[] body) {
         JsonNode root;
         try {
-            root = Json.mapper().readTree(body);
+            root = Json.readBody(body);
+        } catch (Json.UnreadableNumber e) {
+            throw new InvalidBudgetException(e.field(), "must be a number within range");
         } catch (IOException e) {
             throw new InvalidBudgetException("body", "is not valid JSON");
         }
@@ -107,7 +110,7 @@ public final class BudgetParser {
             limit = chosen.limitUsd(seats.orElse(1));
             period = chosen.period();
             // A budget read back from the API carries its limit; accept it when it is the preset's own.
-            if (root.hasNonNull("limit_usd") && decimal(root, "limit_usd").compareTo(limit) != 0) {
+            if (root.hasNonNull("limit_usd") && money(root, "limit_usd").compareTo(limit) != 0) {
                 throw new InvalidBudgetException("limit_usd", "preset " + chosen.id() + " sets it to "
                         + limit.toPlainString() + "; leave it out");
             }
@@ -118,7 +121,7 @@ public final class BudgetParser {
             if (!root.hasNonNull("limit_usd")) {
                 throw new InvalidBudgetException("limit_usd", "is required (or give a preset)");
             }
-            limit = decimal(root, "limit_usd");
+            limit = money(root, "limit_usd");
             if (limit.signum() <= 0 || limit.compareTo(MAX_LIMIT) > 0) {
                 throw new InvalidBudgetException("limit_usd", "must be more than 0 and at most 1000000000");
             }
@@ -149,7 +152,7 @@ public final class BudgetParser {
         List<BigDecimal> thresholds = thresholds(root.get("thresholds_percent"));
         BigDecimal warn = Budget.DEFAULT_WARN_PERCENT;
         if (root.hasNonNull("warn_percent")) {
-            warn = decimal(root, "warn_percent");
+            warn = percent(root.get("warn_percent"), "warn_percent");
             if (warn.signum() <= 0 || warn.compareTo(MAX_PERCENT) > 0) {
                 throw new InvalidBudgetException("warn_percent", "must be more than 0 and at most 10000");
             }
@@ -234,7 +237,7 @@ public final class BudgetParser {
         }
         List<BigDecimal> values = new ArrayList<>();
         for (JsonNode item : array) {
-            BigDecimal value = number(item, "thresholds_percent");
+            BigDecimal value = percent(item, "thresholds_percent");
             if (value.signum() <= 0 || value.compareTo(MAX_PERCENT) > 0) {
                 throw new InvalidBudgetException("thresholds_percent", "values must be more than 0 and at most "
                         + "10000");
@@ -255,21 +258,30 @@ public final class BudgetParser {
         return value.asText();
     }
 
-    private static BigDecimal decimal(JsonNode root, String field) {
-        return number(root.get(field), field);
+    /** US dollars: below 1e10, at most 6 decimals here (the whole-cents rule is checked with its own message). */
+    private static BigDecimal money(JsonNode root, String field) {
+        return number(root.get(field), field, 10, 6);
     }
 
-    private static BigDecimal number(JsonNode value, String field) {
-        if (value.isNumber()) {
-            BigDecimal decimal = value.decimalValue();
-            return decimal;
-        }
-        if (value.isTextual()) {
-            try {
-                return new BigDecimal(value.asText().trim());
-            } catch (NumberFormatException e) {
-                throw new InvalidBudgetException(field, "must be a number");
+    /**
+     * Percentages: below 1e5, at most 3 decimals, so an alert's key (which shows three decimals) names exactly one
+     * threshold.
+     */
+    private static BigDecimal percent(JsonNode value, String field) {
+        return number(value, field, 5, 3);
+    }
+
+    /** Every decimal is bounded right after it is read, before any comparison, arithmetic or storage. */
+    private static BigDecimal number(JsonNode value, String field, int maxIntegerDigits, int maxScale) {
+        try {
+            if (value.isNumber()) {
+                return Decimals.bounded(value.decimalValue(), maxIntegerDigits, maxScale);
             }
+            if (value.isTextual()) {
+                return Decimals.parse(value.asText().trim(), maxIntegerDigits, maxScale);
+            }
+        } catch (Decimals.OutOfBounds e) {
+            throw new InvalidBudgetException(field, e.getMessage());
         }
         throw new InvalidBudgetException(field, "must be a number");
     }
