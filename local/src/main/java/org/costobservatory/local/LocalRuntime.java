@@ -18,8 +18,6 @@ import java.util.Optional;
 import org.costobservatory.alert.AlertPublisher;
 import org.costobservatory.alert.SnsAlertPublisher;
 import org.costobservatory.config.AwsClients;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.sns.SnsClient;
 import org.costobservatory.config.Components;
 import org.costobservatory.config.Config;
 import org.costobservatory.functions.budgetcheck.ApiRouter;
@@ -35,9 +33,19 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * knows the local pull routes.
  */
 final class LocalRuntime implements AutoCloseable {
-    /** Where the store lives and where the admin data comes from. */
-    record Options(Path dataDir, Optional<String> table, boolean demo, Optional<URI> slackWebhook,
-                   boolean needAdminKey) {
+    /**
+     * Where the store lives and where the admin data comes from.
+     *
+     * @param alertTopic with {@code table}: the deployed stack's SNS topic. Without it a deployed table is only
+     *                   reviewed: thresholds are not evaluated, so the stack's own alerts are never claimed from here.
+     */
+    record Options(Path dataDir, Optional<String> table, Optional<String> alertTopic, boolean demo,
+                   Optional<URI> slackWebhook, boolean needAdminKey) {
+        Options {
+            if (alertTopic.isPresent() && table.isEmpty()) {
+                throw new LocalUsageException("--alert-topic applies only with --table (a deployed stack)");
+            }
+        }
     }
 
     private final Components components;
@@ -81,7 +89,7 @@ final class LocalRuntime implements AutoCloseable {
         DynamoDbClient dynamo;
         if (options.table().isPresent()) {
             env.put(Config.TABLE_NAME, options.table().get());
-            dynamo = AwsClients.dynamoDb();
+            dynamo = AwsClients.dynamoDb(env);
         } else {
             Files.createDirectories(options.dataDir());
             lockChannel = FileChannel.open(options.dataDir().resolve(".lock"), StandardOpenOption.CREATE,
@@ -101,26 +109,32 @@ final class LocalRuntime implements AutoCloseable {
             dynamo = embedded.client();
         }
         Config config = Config.fromEnv(env);
-        Components.Builder builder = Components.builder(config).dynamo(dynamo).clock(clock)
-                .alertPublisher(publisher(config, options, env, console, clock));
+        Components.Builder builder = Components.builder(config).dynamo(dynamo).clock(clock);
+        if (options.table().isPresent() && options.alertTopic().isEmpty()) {
+            builder.withoutAlerts();
+        } else {
+            builder.alertPublisher(publisher(config, options, console, clock));
+        }
         Components components = builder.build();
         Ingest ingest = env.containsKey(Config.ADMIN_KEY) || env.containsKey(Config.ADMIN_KEY_PARAMETER)
                 ? new Ingest(components) : null;
         return new LocalRuntime(components, ingest, embedded, demo, lockChannel, lock);
     }
 
-    /** SNS when an endpoint and a topic are configured; otherwise the alert log, the console and Slack. */
-    private static AlertPublisher publisher(Config config, Options options, Map<String, String> env,
-                                            PrintStream console, Clock clock) {
-        String endpoint = env.get("AWS_ENDPOINT_URL_SNS");
-        if (endpoint != null && !endpoint.isBlank() && config.alertTopicArn().isPresent()) {
-            // The endpoint comes from the environment local mode was given, so tests and wrappers can set it.
-            SnsClient sns = SnsClient.builder().httpClient(UrlConnectionHttpClient.create())
-                    .endpointOverride(URI.create(endpoint.trim())).build();
-            return new SnsAlertPublisher(sns, config.alertTopicArn().get());
+    /**
+     * A deployed stack's topic when one was given; SNS when an endpoint and a topic are configured; otherwise the
+     * alert log in the data directory, the console and Slack.
+     */
+    private static AlertPublisher publisher(Config config, Options options, PrintStream console, Clock clock) {
+        if (options.alertTopic().isPresent()) {
+            return new SnsAlertPublisher(AwsClients.sns(config.environment()), options.alertTopic().get());
         }
-        Path log = options.table().isPresent() ? Path.of("alerts.log") : options.dataDir().resolve("alerts.log");
-        return new LocalAlertPublisher(log, console, options.slackWebhook(), clock);
+        String endpoint = config.environment().get("AWS_ENDPOINT_URL_SNS");
+        if (endpoint != null && !endpoint.isBlank() && config.alertTopicArn().isPresent()) {
+            return new SnsAlertPublisher(AwsClients.sns(config.environment()), config.alertTopicArn().get());
+        }
+        return new LocalAlertPublisher(options.dataDir().resolve("alerts.log"), console, options.slackWebhook(),
+                clock);
     }
 
     Components components() {

@@ -48,7 +48,7 @@ final class LocalServer implements AutoCloseable {
     static LocalServer start(Observatory.ServeOptions options, Map<String, String> env, PrintStream out, Clock clock)
             throws IOException {
         LocalRuntime runtime = LocalRuntime.open(new LocalRuntime.Options(options.dataDir(), Optional.empty(),
-                options.demo(), options.slackWebhook(), true), env, out, clock);
+                Optional.empty(), options.demo(), options.slackWebhook(), true), env, out, clock);
         try {
             Components components = runtime.components();
             out.println("Cost Observatory, local mode. Data in " + options.dataDir().toAbsolutePath()

@@ -61,6 +61,10 @@ public final class Observatory {
             Where the other commands act, in order: --url URL (a running server), --table NAME (a deployed stack's
             DynamoDB table, AWS credentials from the environment), the server running on --data-dir, or --data-dir
             itself (default ./.observatory).
+
+            With --table, pull and headroom only review: budget thresholds are not evaluated, so the stack's own
+            alerts still go out from AWS. Add --alert-topic ARN (the stack's AlertTopicArn output) to evaluate them
+            here and publish to that topic.
             """;
 
     private final PrintStream out;
@@ -138,7 +142,7 @@ public final class Observatory {
     // ------------------------------------------------------------------ pull
 
     private int pull(Arguments arguments) {
-        arguments.allow("from", "to", "url", "table", "data-dir");
+        arguments.allow("from", "to", "url", "table", "alert-topic", "data-dir");
         String report = arguments.positional(0, "cost or usage");
         if (!report.equals("cost") && !report.equals("usage")) {
             throw new LocalUsageException("pull takes cost or usage, not '" + report + "'");
@@ -232,7 +236,7 @@ public final class Observatory {
     // ------------------------------------------------------------------ headroom
 
     private int headroom(Arguments arguments) {
-        arguments.allow("budget", "estimate", "format", "url", "table", "data-dir");
+        arguments.allow("budget", "estimate", "format", "url", "table", "alert-topic", "data-dir");
         StringBuilder path = new StringBuilder("/v1/headroom?estimate_usd=")
                 .append(arguments.value("estimate").orElse("0"));
         arguments.value("budget").ifPresent(name -> path.append("&budget=").append(name));
@@ -369,7 +373,7 @@ public final class Observatory {
         }
         try {
             LocalRuntime runtime = LocalRuntime.open(new LocalRuntime.Options(dataDir, arguments.value("table"),
-                    false, Optional.empty(), needsAdminKey), env, out, clock);
+                    arguments.value("alert-topic"), false, Optional.empty(), needsAdminKey), env, out, clock);
             return new Target.InProcess(runtime, arguments.value("table").map(t -> "table " + t)
                     .orElse("the data in " + dataDir));
         } catch (IOException e) {

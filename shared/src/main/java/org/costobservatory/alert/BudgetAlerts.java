@@ -15,9 +15,9 @@ public final class BudgetAlerts implements AfterIngest {
     private static final Log LOG = Log.get(BudgetAlerts.class);
 
     private final HeadroomService headroom;
-    private final ThresholdAlerts alerts;
+    private final AlertEvaluation alerts;
 
-    public BudgetAlerts(HeadroomService headroom, ThresholdAlerts alerts) {
+    public BudgetAlerts(HeadroomService headroom, AlertEvaluation alerts) {
         this.headroom = Objects.requireNonNull(headroom);
         this.alerts = Objects.requireNonNull(alerts);
     }

@@ -18,7 +18,7 @@ import org.costobservatory.log.Log;
  * highest and marks them all sent. A publisher that crashes after claiming leaves claims whose lease expires, so a
  * later evaluation takes over: at most one extra message, and only when a crash falls between publish and mark.
  */
-public final class ThresholdAlerts {
+public final class ThresholdAlerts implements AlertEvaluation {
     private static final Log LOG = Log.get(ThresholdAlerts.class);
 
     private final AlertStore store;
@@ -37,6 +37,7 @@ public final class ThresholdAlerts {
      * @return 1 when this call published a message, else 0
      * @throws RuntimeException when publishing failed (the claims stay until their lease expires)
      */
+    @Override
     public int evaluate(HeadroomAnswer answer) {
         List<BigDecimal> crossed = answer.thresholdsCrossed();
         if (crossed.isEmpty()) {

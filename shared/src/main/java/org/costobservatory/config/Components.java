@@ -3,6 +3,7 @@ package org.costobservatory.config;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.costobservatory.alert.AlertEvaluation;
 import org.costobservatory.alert.AlertPublisher;
 import org.costobservatory.alert.AlertStore;
 import org.costobservatory.alert.BudgetAlerts;
@@ -10,6 +11,7 @@ import org.costobservatory.alert.SnsAlertPublisher;
 import org.costobservatory.alert.ThresholdAlerts;
 import org.costobservatory.anthropic.AdminReports;
 import org.costobservatory.budget.BudgetStore;
+import org.costobservatory.ingest.AfterIngest;
 import org.costobservatory.budget.HeadroomService;
 import org.costobservatory.budget.SpendCalculator;
 import org.costobservatory.pricing.PriceTable;
@@ -48,13 +50,15 @@ public final class Components {
     private final Supplier<AdminReports> adminReports;
     private final SpendCalculator calculator;
     private final HeadroomService headroom;
+    private final boolean alertsEnabled;
     private AlertPublisher publisherInstance;
     private AdminReports adminReportsInstance;
 
     private Components(Builder builder) {
         this.config = builder.config;
         this.clock = builder.clock;
-        this.dynamo = builder.dynamo != null ? builder.dynamo : AwsClients.dynamoDb();
+        this.dynamo = builder.dynamo != null ? builder.dynamo : AwsClients.dynamoDb(config.environment());
+        this.alertsEnabled = builder.alertsEnabled;
         String table = config.tableName();
         this.reports = new DynamoDbReportStore(dynamo, table);
         this.spend = new DynamoDbSpendStore(dynamo, table);
@@ -82,7 +86,7 @@ public final class Components {
     private static AlertPublisher snsPublisher(Config config) {
         String topic = config.alertTopicArn().orElseThrow(() -> new ConfigException(Config.ALERT_TOPIC_ARN
                 + " is required to send budget alerts"));
-        return new SnsAlertPublisher(AwsClients.sns(), topic);
+        return new SnsAlertPublisher(AwsClients.sns(config.environment()), topic);
     }
 
     public Config config() {
@@ -152,8 +156,19 @@ public final class Components {
                 config.alertLease());
     }
 
-    public BudgetAlerts budgetAlerts() {
-        return new BudgetAlerts(headroom, thresholdAlerts());
+    /** What headroom answers and ingest runs use: the threshold alerts, or nothing in review mode. */
+    public AlertEvaluation alertEvaluation() {
+        return alertsEnabled ? thresholdAlerts() : AlertEvaluation.OFF;
+    }
+
+    /** Threshold evaluation after every ingest run; nothing in review mode. */
+    public AfterIngest budgetAlerts() {
+        return alertsEnabled ? new BudgetAlerts(headroom, thresholdAlerts()) : AfterIngest.NOTHING;
+    }
+
+    /** False in review mode: thresholds are neither claimed nor published. */
+    public boolean alertsEnabled() {
+        return alertsEnabled;
     }
 
     /** The Admin API client, built on first use (only the ingest functions need the admin key). */
@@ -171,6 +186,7 @@ public final class Components {
         private DynamoDbClient dynamo;
         private Supplier<AlertPublisher> publisher;
         private Supplier<AdminReports> adminReports;
+        private boolean alertsEnabled = true;
 
         private Builder(Config config) {
             this.config = Objects.requireNonNull(config);
@@ -194,6 +210,15 @@ public final class Components {
 
         public Builder adminReports(Supplier<AdminReports> value) {
             this.adminReports = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * Review mode: answers and ingest runs never evaluate thresholds, so nothing is claimed or sent. A deployed
+         * stack's table reviewed from a terminal uses it unless the stack's topic is given.
+         */
+        public Builder withoutAlerts() {
+            this.alertsEnabled = false;
             return this;
         }
 

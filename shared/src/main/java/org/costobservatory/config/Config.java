@@ -10,11 +10,14 @@ import java.util.Optional;
 /**
  * Configuration read from the environment once at start-up. Every variable is documented in the README's
  * configuration table; a missing or malformed value fails at init with a message naming it.
+ *
+ * @param environment the variables this configuration was read from; the AWS clients take their endpoints and
+ *                    region from it, so a caller that passes a map (local mode, tests) needs no process environment
  */
 public record Config(String tableName, URI adminBaseUrl, Optional<String> adminKey,
                      Optional<String> adminKeyParameter, Optional<String> alertTopicArn, int costLookbackDays,
                      int usageLookbackHours, int usagePageHours, Duration staleAfter, Duration alertLease,
-                     Optional<Path> priceTableFile, Duration deadlineMargin) {
+                     Optional<Path> priceTableFile, Duration deadlineMargin, Map<String, String> environment) {
 
     public static final String TABLE_NAME = "TABLE_NAME";
     public static final String ADMIN_BASE_URL = "ANTHROPIC_ADMIN_BASE_URL";
@@ -35,6 +38,10 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
         return fromEnv(System.getenv());
     }
 
+    public Config {
+        environment = Map.copyOf(environment);
+    }
+
     public static Config fromEnv(Map<String, String> env) {
         return new Config(
                 required(env, TABLE_NAME),
@@ -48,7 +55,8 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
                 Duration.ofMinutes(integer(env, STALE_AFTER_MINUTES, 180, 1, 7 * 24 * 60)),
                 Duration.ofSeconds(integer(env, ALERT_LEASE_SECONDS, 300, 1, 86_400)),
                 optional(env, PRICE_TABLE_FILE).map(Path::of),
-                Duration.ofSeconds(integer(env, DEADLINE_MARGIN_SECONDS, 20, 0, 600)));
+                Duration.ofSeconds(integer(env, DEADLINE_MARGIN_SECONDS, 20, 0, 600)),
+                env);
     }
 
     /** Ingest runs need the admin key from one of two places; fail at init if neither is set. */
@@ -95,5 +103,17 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
         } catch (NumberFormatException e) {
             throw new ConfigException(name + " must be a whole number, got '" + value.get() + "'");
         }
+    }
+
+    /** Names the settings only; the admin key and the environment it came from are never printed. */
+    @Override
+    public String toString() {
+        return "Config[table=" + tableName + ", adminBaseUrl=" + adminBaseUrl + ", adminKey="
+                + (adminKey.isPresent() ? "(set)" : "(not set)") + ", adminKeyParameter="
+                + adminKeyParameter.orElse("(not set)") + ", alertTopicArn=" + alertTopicArn.orElse("(not set)")
+                + ", costLookbackDays=" + costLookbackDays + ", usageLookbackHours=" + usageLookbackHours
+                + ", usagePageHours=" + usagePageHours + ", staleAfter=" + staleAfter + ", alertLease=" + alertLease
+                + ", priceTableFile=" + priceTableFile.map(Path::toString).orElse("(bundled)")
+                + ", deadlineMargin=" + deadlineMargin + "]";
     }
 }

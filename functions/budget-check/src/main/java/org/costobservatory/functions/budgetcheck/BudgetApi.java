@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.costobservatory.alert.AlertRecord;
 import org.costobservatory.alert.AlertStore;
-import org.costobservatory.alert.ThresholdAlerts;
+import org.costobservatory.alert.AlertEvaluation;
 import org.costobservatory.budget.Budget;
 import org.costobservatory.budget.BudgetParser;
 import org.costobservatory.budget.BudgetStore;
@@ -38,11 +38,11 @@ public final class BudgetApi {
 
     private final BudgetStore budgets;
     private final HeadroomService headroom;
-    private final ThresholdAlerts alerts;
+    private final AlertEvaluation alerts;
     private final AlertStore alertStore;
     private final java.time.Clock clock;
 
-    public BudgetApi(BudgetStore budgets, HeadroomService headroom, ThresholdAlerts alerts, AlertStore alertStore,
+    public BudgetApi(BudgetStore budgets, HeadroomService headroom, AlertEvaluation alerts, AlertStore alertStore,
                      java.time.Clock clock) {
         this.budgets = Objects.requireNonNull(budgets);
         this.headroom = Objects.requireNonNull(headroom);

@@ -18,7 +18,7 @@ public final class BudgetCheckRoutes {
     /** The deployed routes plus {@code extra} groups (local mode adds its pull routes). */
     public static ApiRouter router(Components components, boolean requireIamCaller,
                                    List<Function<ApiRequest, Optional<ApiResponse>>> extra) {
-        BudgetApi budgets = new BudgetApi(components.budgets(), components.headroom(), components.thresholdAlerts(),
+        BudgetApi budgets = new BudgetApi(components.budgets(), components.headroom(), components.alertEvaluation(),
                 components.alerts(), components.clock());
         ReportsApi reports = new ReportsApi(components.spendReports(), components.dashboardData(),
                 components.watermarks(), components.clock(), components.config().staleAfter());
