@@ -46,6 +46,13 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalServerTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /**
+     * The demo organisation is a pure function of the hour, so a fixed clock makes every figure the same on every
+     * day of the month. A Tuesday afternoon early in the month: Priority Tier traffic is flowing, and little has been
+     * spent yet, which is when rounding at the edges of the demo budgets shows.
+     */
+    static final Instant NOW = Instant.parse("2026-11-10T14:20:00Z");
+    static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
     @TempDir
     static Path dataDir;
@@ -55,7 +62,7 @@ class LocalServerTest {
     @BeforeAll
     static void serveTheDemo() throws IOException {
         server = LocalServer.start(new Observatory.ServeOptions(dataDir, true, 0, Optional.empty(), Optional.empty(),
-                true), Map.of(), new PrintStream(TERMINAL, true, StandardCharsets.UTF_8), Clock.systemUTC());
+                true), Map.of(), new PrintStream(TERMINAL, true, StandardCharsets.UTF_8), CLOCK);
     }
 
     @AfterAll
@@ -95,10 +102,8 @@ class LocalServerTest {
     void healthReportsBothWatermarksAndTheLastRuns() throws Exception {
         JsonNode health = get(server.url(), "/v1/health");
         assertThat(health.get("status").asText()).isEqualTo("ok");
-        Instant hour = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS);
-        assertThat(health.at("/reports/usage/stored_through").asText()).isEqualTo(hour.toString());
-        assertThat(health.at("/reports/cost/settled_through").asText())
-                .isEqualTo(LocalDate.now(ZoneOffset.UTC).minusDays(1).toString());
+        assertThat(health.at("/reports/usage/stored_through").asText()).isEqualTo("2026-11-10T14:00:00Z");
+        assertThat(health.at("/reports/cost/settled_through").asText()).isEqualTo("2026-11-09");
         assertThat(health.at("/reports/cost/last_success_at").asText()).isNotBlank();
         assertThat(health.at("/reports/usage/last_window/from").asText()).endsWith("-01T00:00:00Z");
     }
@@ -107,15 +112,20 @@ class LocalServerTest {
     @Order(3)
     void theDemoOrganisationsMonthTotalEqualsSettledPlusProvisional() throws Exception {
         JsonNode answer = get(server.url(), "/v1/headroom?budget=org-monthly");
-        Instant monthStart = LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC)
-                .toInstant();
+        Instant monthStart = Instant.parse("2026-11-01T00:00:00Z");
         Instant dataAsOf = Instant.parse(answer.get("data_as_of").asText());
-        BigDecimal expected = new DemoOrganisation().totalCents(monthStart, dataAsOf).movePointLeft(2)
-                .setScale(2, RoundingMode.HALF_UP);
+        assertThat(dataAsOf).isEqualTo("2026-11-10T14:00:00Z");
+        BigDecimal exact = new DemoOrganisation().totalCents(monthStart, dataAsOf).movePointLeft(2);
+        BigDecimal expected = exact.setScale(2, RoundingMode.HALF_UP);
         assertThat(answer.get("spent_usd").decimalValue()).isEqualByComparingTo(expected);
         assertThat(answer.get("settled_usd").decimalValue().add(answer.get("provisional_usd").decimalValue()))
                 .isEqualByComparingTo(expected);
-        assertThat(answer.get("percent_used").decimalValue()).isEqualByComparingTo("62.00");
+        // The demo sizes org-monthly at 62 %: the limit is the spend / 0.62 rounded up to whole dollars.
+        BigDecimal limit = exact.multiply(BigDecimal.valueOf(100)).divide(BigDecimal.valueOf(62), 0,
+                RoundingMode.CEILING).max(BigDecimal.TEN);
+        assertThat(answer.get("limit_usd").decimalValue()).isEqualByComparingTo(limit);
+        assertThat(answer.get("percent_used").decimalValue()).isEqualByComparingTo(
+                expected.multiply(BigDecimal.valueOf(100)).divide(limit, 2, RoundingMode.HALF_UP));
     }
 
     @Test
@@ -147,7 +157,7 @@ class LocalServerTest {
     @Test
     @Order(5)
     void theCostReportCsvEqualsTheStoredRows() throws Exception {
-        LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+        LocalDate yesterday = LocalDate.parse("2026-11-09");
         LocalDate first = yesterday.withDayOfMonth(1);
         String csv = getText(server.url(), "/v1/reports/costs?from=" + first + "&to=" + yesterday
                 + "&group_by=description&format=csv");
@@ -179,7 +189,7 @@ class LocalServerTest {
 
         server = LocalServer.start(new Observatory.ServeOptions(dataDir, true, 0, Optional.empty(), Optional.empty(),
                 false), Map.of(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                Clock.systemUTC());
+                CLOCK);
 
         JsonNode after = get(server.url(), "/v1/headroom?budget=org-monthly");
         assertThat(after.get("spent_usd").decimalValue()).isEqualByComparingTo(before.get("spent_usd").decimalValue());
