@@ -6,13 +6,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import org.costobservatory.config.Components;
-import org.costobservatory.functions.costreport.CostReportJob;
-import org.costobservatory.functions.usagereport.UsageReportJob;
+import org.costobservatory.domain.ReportKind;
+import org.costobservatory.ingest.CostReportJob;
 import org.costobservatory.ingest.IngestProgress;
 import org.costobservatory.ingest.IngestRequest;
 import org.costobservatory.ingest.IngestSummary;
+import org.costobservatory.ingest.UsageReportJob;
 import org.costobservatory.time.Deadline;
+import org.costobservatory.wiring.Components;
 
 /**
  * The same cost and usage jobs the Lambdas run, one run at a time: manual pulls and the local schedule share one
@@ -30,7 +31,7 @@ public final class Ingest {
     private volatile Progress current;
 
     public Ingest(Components components) {
-        this(CostReportJob.create(components), UsageReportJob.create(components), components.clock());
+        this(components.costReportJob(), components.usageReportJob(), components.clock());
     }
 
     Ingest(CostReportJob cost, UsageReportJob usage, Clock clock) {
@@ -40,7 +41,7 @@ public final class Ingest {
     }
 
     /** Runs now, waiting for a run under way to finish first. */
-    public IngestSummary run(String report, IngestRequest request, IngestProgress listener) {
+    public IngestSummary run(ReportKind report, IngestRequest request, IngestProgress listener) {
         lock.lock();
         try {
             return runLocked(report, request, listener);
@@ -50,7 +51,7 @@ public final class Ingest {
     }
 
     /** Runs now, or returns empty at once when another run holds the lock. */
-    public Optional<IngestSummary> runIfIdle(String report, IngestRequest request, IngestProgress listener)
+    public Optional<IngestSummary> runIfIdle(ReportKind report, IngestRequest request, IngestProgress listener)
             throws InterruptedException {
         if (!lock.tryLock(0, TimeUnit.SECONDS)) {
             return Optional.empty();
@@ -62,9 +63,9 @@ public final class Ingest {
         }
     }
 
-    private IngestSummary runLocked(String report, IngestRequest request, IngestProgress listener) {
+    private IngestSummary runLocked(ReportKind report, IngestRequest request, IngestProgress listener) {
         Instant started = clock.instant();
-        current = new Progress(report, 0, 0, started);
+        current = new Progress(report.id(), 0, 0, started);
         IngestProgress tracking = (name, done, total) -> {
             current = new Progress(name, done, total, started);
             listener.update(name, done, total);
@@ -72,9 +73,8 @@ public final class Ingest {
         try {
             Deadline deadline = Deadline.none(clock);
             return switch (report) {
-                case "cost" -> cost.run(request, deadline, tracking);
-                case "usage" -> usage.run(request, deadline, tracking);
-                default -> throw new IllegalArgumentException("report must be cost or usage");
+                case COST -> cost.run(request, deadline, tracking);
+                case USAGE -> usage.run(request, deadline, tracking);
             };
         } finally {
             current = null;

@@ -19,7 +19,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.costobservatory.alert.AlertMessage;
 import org.costobservatory.alert.AlertPublisher;
-import org.costobservatory.config.Json;
+import org.costobservatory.json.Json;
 import org.costobservatory.log.Secrets;
 
 /**

@@ -15,17 +15,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.costobservatory.alert.AlertPublisher;
 import org.costobservatory.alert.SnsAlertPublisher;
-import org.costobservatory.config.AwsClients;
-import org.costobservatory.config.Components;
+import org.costobservatory.api.ApiRouter;
 import org.costobservatory.config.Config;
-import org.costobservatory.functions.budgetcheck.ApiRouter;
 import org.costobservatory.functions.budgetcheck.BudgetCheckHandler;
-import org.costobservatory.functions.budgetcheck.BudgetCheckRoutes;
 import org.costobservatory.local.demo.DemoAdminApi;
 import org.costobservatory.local.demo.DemoOrganisation;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import org.costobservatory.wiring.AwsClients;
+import org.costobservatory.wiring.Components;
 
 /**
  * One machine's Cost Observatory: the store (DynamoDB Local embedded in a data directory, or a deployed stack's
@@ -56,6 +55,7 @@ final class LocalRuntime implements AutoCloseable {
     private final DemoAdminApi demo;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private LocalRuntime(Components components, Ingest ingest, EmbeddedDynamo embedded, DemoAdminApi demo,
                          FileChannel lockChannel, FileLock lock) {
@@ -65,7 +65,7 @@ final class LocalRuntime implements AutoCloseable {
         this.demo = demo;
         this.lockChannel = lockChannel;
         this.lock = lock;
-        this.router = BudgetCheckRoutes.router(components, false,
+        this.router = components.router(false,
                 ingest == null ? List.of() : List.of(new PullRoutes(ingest)::handle));
         this.handler = new BudgetCheckHandler(router);
     }
@@ -86,10 +86,9 @@ final class LocalRuntime implements AutoCloseable {
         FileChannel lockChannel = null;
         FileLock lock = null;
         EmbeddedDynamo embedded = null;
-        DynamoDbClient dynamo;
         if (options.table().isPresent()) {
+            // The deployed table, through the AWS client factory with this environment's endpoints and region.
             env.put(Config.TABLE_NAME, options.table().get());
-            dynamo = AwsClients.dynamoDb(env);
         } else {
             Files.createDirectories(options.dataDir());
             lockChannel = FileChannel.open(options.dataDir().resolve(".lock"), StandardOpenOption.CREATE,
@@ -106,10 +105,12 @@ final class LocalRuntime implements AutoCloseable {
             }
             embedded = EmbeddedDynamo.open(options.dataDir());
             env.put(Config.TABLE_NAME, EmbeddedDynamo.TABLE);
-            dynamo = embedded.client();
         }
         Config config = Config.fromEnv(env);
-        Components.Builder builder = Components.builder(config).dynamo(dynamo).clock(clock);
+        Components.Builder builder = Components.builder(config).clock(clock);
+        if (embedded != null) {
+            builder.dynamo(embedded.client());
+        }
         if (options.table().isPresent() && options.alertTopic().isEmpty()) {
             builder.withoutAlerts();
         } else {
@@ -158,8 +159,12 @@ final class LocalRuntime implements AutoCloseable {
         return Optional.ofNullable(demo);
     }
 
+    /** Stops everything and releases the data directory; safe to call more than once (a shutdown hook may too). */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         if (demo != null) {
             demo.close();
         }

@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.costobservatory.domain.ReportKind;
 import org.costobservatory.ingest.IngestProgress;
 import org.costobservatory.ingest.IngestRequest;
 import org.costobservatory.ingest.IngestSummary;
@@ -35,8 +36,8 @@ final class LocalSchedule implements AutoCloseable {
     }
 
     void start() {
-        schedule("cost", nextDaily(clock.instant()));
-        schedule("usage", nextHourly(clock.instant()));
+        schedule(ReportKind.COST, nextDaily(clock.instant()));
+        schedule(ReportKind.USAGE, nextHourly(clock.instant()));
     }
 
     static Instant nextDaily(Instant now) {
@@ -49,20 +50,20 @@ final class LocalSchedule implements AutoCloseable {
         return thisHour.isAfter(now) ? thisHour : thisHour.plus(Duration.ofHours(1));
     }
 
-    private void schedule(String report, Instant at) {
+    private void schedule(ReportKind report, Instant at) {
         long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
         timer.schedule(() -> {
             try {
                 IngestSummary summary = ingest.run(report, new IngestRequest.Scheduled(at), IngestProgress.NONE);
-                LOG.info("scheduled run finished", "report", report, "scheduled_time", at,
+                LOG.info("scheduled run finished", "report", report.id(), "scheduled_time", at,
                         "buckets_stored", summary.bucketsStored(), "alerts_sent", summary.alertsSent());
             } catch (RuntimeException e) {
-                LOG.error("scheduled run failed; the next run catches up", e, "report", report, "scheduled_time", at);
+                LOG.error("scheduled run failed; the next run catches up", e, "report", report.id(), "scheduled_time", at);
             } finally {
-                schedule(report, "cost".equals(report) ? nextDaily(clock.instant()) : nextHourly(clock.instant()));
+                schedule(report, report == ReportKind.COST ? nextDaily(clock.instant()) : nextHourly(clock.instant()));
             }
         }, delay, TimeUnit.MILLISECONDS);
-        LOG.info("next scheduled run", "report", report, "at", at);
+        LOG.info("next scheduled run", "report", report.id(), "at", at);
     }
 
     @Override

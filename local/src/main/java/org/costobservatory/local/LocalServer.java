@@ -14,15 +14,15 @@ import java.util.Optional;
 import org.costobservatory.anthropic.AdminApiException;
 import org.costobservatory.anthropic.AuthenticationException;
 import org.costobservatory.anthropic.PermissionException;
-import org.costobservatory.budget.Budget;
-import org.costobservatory.budget.BudgetParser;
 import org.costobservatory.budget.SpendCalculator;
-import org.costobservatory.config.Components;
-import org.costobservatory.config.Json;
+import org.costobservatory.domain.Budget;
+import org.costobservatory.domain.ReportKind;
 import org.costobservatory.ingest.IngestRequest;
 import org.costobservatory.ingest.IngestSummary;
+import org.costobservatory.json.Json;
 import org.costobservatory.local.demo.DemoBudgets;
 import org.costobservatory.log.Log;
+import org.costobservatory.wiring.Components;
 
 /**
  * {@code observatory serve}: the whole product in one JVM. It opens the data directory, seeds budgets, catches up
@@ -37,6 +37,7 @@ final class LocalServer implements AutoCloseable {
     private final ApiGatewayAdapter adapter;
     private final LocalSchedule schedule;
     private final Path serverFile;
+    private boolean closed;
 
     private LocalServer(LocalRuntime runtime, ApiGatewayAdapter adapter, LocalSchedule schedule, Path serverFile) {
         this.runtime = runtime;
@@ -54,7 +55,7 @@ final class LocalServer implements AutoCloseable {
             out.println("Cost Observatory, local mode. Data in " + options.dataDir().toAbsolutePath()
                     + (options.demo() ? "; admin data from the simulated demo organisation." : "."));
             if (options.budgets().isPresent()) {
-                for (Budget budget : BudgetParser.fromYamlFile(options.budgets().get())) {
+                for (Budget budget : BudgetsFile.read(options.budgets().get())) {
                     components.budgets().put(budget.withUpdatedAt(clock.instant()));
                 }
                 out.println("Budgets seeded from " + options.budgets().get());
@@ -99,18 +100,18 @@ final class LocalServer implements AutoCloseable {
     /** The month so far: cost first (settled days), then usage (hours since), each with a progress bar. */
     private static void catchUp(Ingest ingest, PrintStream out, Clock clock) {
         out.println("Catching up on the month so far:");
-        for (String report : List.of("cost", "usage")) {
+        for (ReportKind report : List.of(ReportKind.COST, ReportKind.USAGE)) {
             try {
                 IngestSummary summary = ingest.run(report, new IngestRequest.Scheduled(clock.instant()),
                         ProgressBar.forConsole(out));
-                out.printf("  %s: %d %s stored, through %s%n", report, summary.bucketsStored(),
-                        report.equals("cost") ? "days" : "hours", summary.storedThrough());
+                out.printf("  %s: %d %s stored, through %s%n", report.id(), summary.bucketsStored(),
+                        report == ReportKind.COST ? "days" : "hours", summary.storedThrough());
             } catch (AuthenticationException | PermissionException e) {
                 throw new LocalUsageException("the admin key was refused: " + e.getMessage());
             } catch (AdminApiException e) {
-                out.println("  " + report + ": the pull failed (" + e.getMessage() + "); serving what is stored, and "
+                out.println("  " + report.id() + ": the pull failed (" + e.getMessage() + "); serving what is stored, and "
                         + "the schedule will retry.");
-                LOG.error("catch-up pull failed", e, "report", report);
+                LOG.error("catch-up pull failed", e, "report", report.id());
             }
         }
     }
@@ -147,6 +148,10 @@ final class LocalServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             Files.deleteIfExists(serverFile);
         } catch (IOException e) {

@@ -22,13 +22,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.costobservatory.anthropic.AdminApiException;
-import org.costobservatory.budget.Budget;
-import org.costobservatory.budget.BudgetParser;
+import org.costobservatory.api.ApiResponse;
+import org.costobservatory.api.BudgetJson;
 import org.costobservatory.config.ConfigException;
-import org.costobservatory.config.Json;
+import org.costobservatory.domain.Budget;
 import org.costobservatory.domain.Money;
-import org.costobservatory.functions.budgetcheck.ApiRequest;
-import org.costobservatory.functions.budgetcheck.ApiResponse;
+import org.costobservatory.domain.ReportKind;
+import org.costobservatory.json.Json;
 import org.costobservatory.log.Log;
 import org.costobservatory.log.Secrets;
 
@@ -47,7 +47,8 @@ public final class Observatory {
 
               pull cost|usage --from YYYY-MM-DD --to YYYY-MM-DD
                   Backfill whole UTC days (both inclusive), with a progress bar.
-              report --from YYYY-MM-DD --to YYYY-MM-DD --by day|workspace|model|api_key [--format table|csv|json]
+              report --from YYYY-MM-DD --to YYYY-MM-DD --by day|workspace|model|description|api_key|service_tier
+                  [--format table|csv|json]
                   Stored spend: the cost report, or usage at list price for --by api_key (or --source usage).
               headroom [--budget NAME] [--estimate USD] [--format text|json]
                   The pre-flight answer. Exit status 0 allow/warn, 1 deny, 2 error.
@@ -66,6 +67,10 @@ public final class Observatory {
             alerts still go out from AWS. Add --alert-topic ARN (the stack's AlertTopicArn output) to evaluate them
             here and publish to that topic.
             """;
+
+    /** What {@code report --by} accepts: the cost report's groupings and the usage report's. */
+    static final List<String> REPORT_GROUPINGS = List.of("day", "workspace", "model", "description", "api_key",
+            "service_tier");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -144,7 +149,10 @@ public final class Observatory {
     private int pull(Arguments arguments) {
         arguments.allow("from", "to", "url", "table", "alert-topic", "data-dir");
         String report = arguments.positional(0, "cost or usage");
-        if (!report.equals("cost") && !report.equals("usage")) {
+        ReportKind kind;
+        try {
+            kind = ReportKind.fromId(report);
+        } catch (IllegalArgumentException e) {
             throw new LocalUsageException("pull takes cost or usage, not '" + report + "'");
         }
         LocalDate from = arguments.date("from");
@@ -170,7 +178,7 @@ public final class Observatory {
             int total = summary.path("buckets_stored").asInt() + summary.path("buckets_kept").asInt();
             bar.update(report, total, total);
             out.printf(Locale.ROOT, "%s: stored %d %s (%,d rows) from %s to %s; stored through %s%s%n", report,
-                    summary.path("buckets_stored").asInt(), report.equals("cost") ? "days" : "hours",
+                    summary.path("buckets_stored").asInt(), kind == ReportKind.COST ? "days" : "hours",
                     summary.path("rows_stored").asLong(), summary.path("window_from").asText(),
                     summary.path("window_to").asText(), summary.path("stored_through").asText(),
                     summary.path("missing_buckets").isEmpty() ? ""
@@ -193,15 +201,20 @@ public final class Observatory {
         LocalDate from = arguments.date("from");
         LocalDate to = arguments.date("to");
         String by = arguments.value("by").orElse("day");
-        if (!Set.of("day", "workspace", "model", "api_key", "service_tier", "description").contains(by)) {
-            throw new LocalUsageException("--by must be day, workspace, model or api_key");
+        if (!REPORT_GROUPINGS.contains(by)) {
+            throw new LocalUsageException("--by must be one of " + String.join(", ", REPORT_GROUPINGS));
         }
-        String source = arguments.value("source").orElse(by.equals("api_key") ? "usage" : "cost");
-        if (!source.equals("cost") && !source.equals("usage")) {
+        // The cost report has no API-key or service-tier dimension: those groupings read the usage report.
+        String sourceText = arguments.value("source").orElse(by.equals("api_key") || by.equals("service_tier")
+                ? ReportKind.USAGE.id() : ReportKind.COST.id());
+        ReportKind source;
+        try {
+            source = ReportKind.fromId(sourceText);
+        } catch (IllegalArgumentException e) {
             throw new LocalUsageException("--source must be cost or usage");
         }
         String format = arguments.value("format").orElse("table");
-        String path = "/v1/reports/" + (source.equals("cost") ? "costs" : "usage") + "?from=" + from + "&to=" + to
+        String path = "/v1/reports/" + (source == ReportKind.COST ? "costs" : "usage") + "?from=" + from + "&to=" + to
                 + "&group_by=" + by + (format.equals("csv") ? "&format=csv" : "");
         try (Target target = target(arguments, false)) {
             ApiResponse response = target.send(Target.request("GET", path, new byte[0]));
@@ -213,14 +226,14 @@ public final class Observatory {
                 case "table" -> {
                     JsonNode report = json(response);
                     List<List<String>> rows = new ArrayList<>();
-                    rows.add(List.of(by, "name", source.equals("cost") ? "amount_usd" : "list_price_usd"));
+                    rows.add(List.of(by, "name", source == ReportKind.COST ? "amount_usd" : "list_price_usd"));
                     for (JsonNode row : report.path("rows")) {
                         rows.add(List.of(row.path("key").asText(), row.path("name").asText(),
                                 usd(row, "amount_usd")));
                     }
                     rows.add(List.of("total", "", usd(report, "total_usd")));
                     printTable(rows);
-                    out.println(source.equals("cost")
+                    out.println(source == ReportKind.COST
                             ? "(cost report, settled through " + report.path("settled_through").asText("nothing") + ")"
                             : "(usage at list price; an estimate)");
                     if (!report.path("missing_days").isEmpty()) {
@@ -322,9 +335,9 @@ public final class Observatory {
                 }
                 default -> {
                     Path file = Path.of(arguments.positional(1, "the YAML file"));
-                    for (Budget budget : BudgetParser.fromYamlFile(file)) {
+                    for (Budget budget : BudgetsFile.read(file)) {
                         checked(target.send(Target.request("PUT", "/v1/budgets/" + budget.name(),
-                                Json.mapper().writeValueAsBytes(BudgetParser.toJson(budget)))));
+                                Json.mapper().writeValueAsBytes(BudgetJson.toJson(budget)))));
                         out.println("saved " + budget.name());
                     }
                 }

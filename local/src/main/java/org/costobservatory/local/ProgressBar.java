@@ -2,6 +2,7 @@ package org.costobservatory.local;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import org.costobservatory.domain.ReportKind;
 import org.costobservatory.ingest.IngestProgress;
 
 /** A progress bar on a terminal; on anything else, a line at 0, 25, 50, 75 and 100 %. */
@@ -24,7 +25,7 @@ final class ProgressBar implements IngestProgress {
 
     @Override
     public synchronized void update(String report, int done, int total) {
-        String unit = "cost".equals(report) ? "days" : "hours";
+        String unit = ReportKind.COST.id().equals(report) ? "days" : "hours";
         int percent = total == 0 ? 100 : (int) Math.min(100, done * 100L / total);
         if (terminal) {
             int filled = percent * WIDTH / 100;

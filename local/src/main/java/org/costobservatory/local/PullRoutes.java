@@ -10,12 +10,13 @@ import java.util.Optional;
 import java.util.Set;
 import org.costobservatory.anthropic.AdminApiException;
 import org.costobservatory.anthropic.AuthenticationException;
-import org.costobservatory.config.Json;
-import org.costobservatory.functions.budgetcheck.ApiRequest;
-import org.costobservatory.functions.budgetcheck.ApiResponse;
+import org.costobservatory.api.ApiRequest;
+import org.costobservatory.api.ApiResponse;
+import org.costobservatory.domain.ReportKind;
 import org.costobservatory.ingest.IngestProgress;
 import org.costobservatory.ingest.IngestRequest;
 import org.costobservatory.ingest.IngestSummary;
+import org.costobservatory.json.Json;
 
 /**
  * Local-only routes: {@code POST /v1/pulls} runs a backfill with the same jobs as the Lambdas and answers with its
@@ -59,8 +60,10 @@ final class PullRoutes {
                 return ApiResponse.invalid(name + ": not a pull field (report, from, to)");
             }
         }
-        String report = body.path("report").asText("");
-        if (!report.equals("cost") && !report.equals("usage")) {
+        ReportKind report;
+        try {
+            report = ReportKind.fromId(body.path("report").asText(""));
+        } catch (IllegalArgumentException e) {
             return ApiResponse.invalid("report: must be cost or usage");
         }
         IngestRequest.Backfill backfill;

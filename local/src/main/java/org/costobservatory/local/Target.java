@@ -9,8 +9,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.costobservatory.functions.budgetcheck.ApiRequest;
-import org.costobservatory.functions.budgetcheck.ApiResponse;
+import org.costobservatory.api.ApiRequest;
+import org.costobservatory.api.ApiResponse;
 
 /**
  * Where CLI commands send their API requests: a running local server over HTTP, or the router of a runtime opened

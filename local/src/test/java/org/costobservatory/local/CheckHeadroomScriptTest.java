@@ -23,18 +23,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.costobservatory.budget.Budget;
-import org.costobservatory.budget.BudgetPeriod;
-import org.costobservatory.budget.BudgetScope;
-import org.costobservatory.config.Components;
 import org.costobservatory.config.Config;
+import org.costobservatory.domain.Budget;
+import org.costobservatory.domain.BudgetPeriod;
+import org.costobservatory.domain.BudgetScope;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
 import org.costobservatory.domain.ReportKind;
 import org.costobservatory.functions.budgetcheck.BudgetCheckHandler;
-import org.costobservatory.functions.budgetcheck.BudgetCheckRoutes;
 import org.costobservatory.store.RunInfo;
 import org.costobservatory.testing.DynamoDbLocal;
+import org.costobservatory.wiring.Components;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,7 +63,7 @@ class CheckHeadroomScriptTest {
         components.watermarks().advance(ReportKind.USAGE, hour, hour);
         components.budgets().put(budget("team-agents", "100"));
         components.budgets().put(budget("roomy", "10000"));
-        endpoint = new ApiGatewayAdapter(0, new BudgetCheckHandler(BudgetCheckRoutes.router(components, false)), 4);
+        endpoint = new ApiGatewayAdapter(0, new BudgetCheckHandler(components.router(false)), 4);
     }
 
     private static Budget budget(String name, String limit) {

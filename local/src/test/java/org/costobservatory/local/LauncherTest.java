@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.costobservatory.config.Json;
+import org.costobservatory.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,8 +66,32 @@ class LauncherTest {
             serve.destroy();
             assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
+        assertThat(serve.exitValue()).as("exit status on SIGTERM").isEqualTo(143);
+        assertThat(Files.readString(log)).as("a clean stop").doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(Files.exists(data.resolve(LocalServer.SERVER_FILE))).as("the server file is removed on stop")
                 .isFalse();
+
+        // Ctrl-C (SIGINT) on a second start: a clean stop, exit status 130, the data kept.
+        Path again = work.resolve("serve-again.log");
+        Process second = new ProcessBuilder(clone.resolve("observatory").toString(), "serve", "--demo",
+                "--no-catch-up", "--port", Integer.toString(port), "--data-dir", data.toString())
+                .directory(clone.toFile()).redirectErrorStream(true).redirectOutput(again.toFile()).start();
+        try {
+            Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+            while (!Files.readString(again).contains("Listening on ")) {
+                assertThat(second.isAlive()).as("observatory serve exited early:%n%s", Files.readString(again))
+                        .isTrue();
+                assertThat(Instant.now()).as("did not start in time:%n%s", Files.readString(again))
+                        .isBefore(deadline);
+                Thread.sleep(250);
+            }
+            run(work, List.of("kill", "-INT", Long.toString(second.pid())), 30);
+            assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            second.destroyForcibly();
+        }
+        assertThat(second.exitValue()).as("exit status on SIGINT").isEqualTo(130);
+        assertThat(Files.readString(again)).as("a clean stop").doesNotContain("Exception").doesNotContain("\tat ");
 
         // After a stop, the CLI opens the same data directory itself: nothing was lost.
         String json = run(clone, List.of(clone.resolve("observatory").toString(), "headroom", "--format", "json",

@@ -21,7 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.costobservatory.alert.AlertMessage;
-import org.costobservatory.config.Json;
+import org.costobservatory.json.Json;
 import org.costobservatory.testing.AlertInbox;
 import org.costobservatory.testing.MotoServer;
 import org.junit.jupiter.api.Test;

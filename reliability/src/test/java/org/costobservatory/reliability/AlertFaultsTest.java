@@ -20,27 +20,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.costobservatory.alert.AlertMessage;
 import org.costobservatory.alert.AlertPublisher;
-import org.costobservatory.alert.AlertRecord;
 import org.costobservatory.alert.SnsAlertPublisher;
 import org.costobservatory.alert.ThresholdAlerts;
 import org.costobservatory.anthropic.FakeAdminApi;
 import org.costobservatory.anthropic.RetryPolicy;
 import org.costobservatory.anthropic.StaticAdminKey;
-import org.costobservatory.budget.Budget;
-import org.costobservatory.budget.BudgetPeriod;
-import org.costobservatory.budget.BudgetScope;
 import org.costobservatory.budget.HeadroomAnswer;
+import org.costobservatory.domain.Budget;
+import org.costobservatory.domain.BudgetPeriod;
+import org.costobservatory.domain.BudgetScope;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.ReportKind;
+import org.costobservatory.store.AlertRecord;
 import org.costobservatory.testing.AlertInbox;
 import org.costobservatory.testing.DynamoDbLocal;
 import org.costobservatory.testing.MotoServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -54,23 +53,14 @@ import software.amazon.awssdk.services.sns.SnsClient;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AlertFaultsTest {
-    private static FakeAdminApi api;
+    /** Started once for the class, reset before each test, closed after the last. */
+    @RegisterExtension
+    static final FakeAdminApi api = FakeAdminApi.start();
     private AlertInbox inbox;
     private SnsAlertPublisher sns;
 
-    @BeforeAll
-    static void start() {
-        api = FakeAdminApi.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
-
     @BeforeEach
     void setUp() {
-        api.reset();
         inbox = new AlertInbox(MotoServer.shared());
         sns = new SnsAlertPublisher(inbox.sns(), inbox.topicArn());
     }
@@ -112,7 +102,8 @@ class AlertFaultsTest {
         Fixture system = system(sns);
         system.components.budgets().put(monthly("team", "100"));
         settle(system, "2026-08-10", "7600");
-        HeadroomAnswer answer = system.components.headroom().answer("team", BigDecimal.ZERO).orElseThrow();
+        HeadroomAnswer answer = system.components.headroom().answer(system.components.budgets().get("team").orElseThrow(),
+                BigDecimal.ZERO);
         ThresholdAlerts alerts = system.components.thresholdAlerts();
 
         CountDownLatch start = new CountDownLatch(1);
@@ -150,7 +141,8 @@ class AlertFaultsTest {
         system.components.budgets().put(monthly("team", "100"));
         settle(system, "2026-08-10", "8000");
         ThresholdAlerts alerts = system.components.thresholdAlerts();
-        HeadroomAnswer answer = system.components.headroom().answer("team", BigDecimal.ZERO).orElseThrow();
+        HeadroomAnswer answer = system.components.headroom().answer(system.components.budgets().get("team").orElseThrow(),
+                BigDecimal.ZERO);
 
         assertThatThrownBy(() -> alerts.evaluate(answer)).hasMessageContaining("died");
         assertThat(records(system, "team")).allSatisfy(r -> assertThat(r.state()).isEqualTo("claimed"));
@@ -176,7 +168,8 @@ class AlertFaultsTest {
         system.components.budgets().put(monthly("team", "100"));
         settle(system, "2026-08-10", "8000");
         ThresholdAlerts alerts = system.components.thresholdAlerts();
-        HeadroomAnswer answer = system.components.headroom().answer("team", BigDecimal.ZERO).orElseThrow();
+        HeadroomAnswer answer = system.components.headroom().answer(system.components.budgets().get("team").orElseThrow(),
+                BigDecimal.ZERO);
 
         assertThatThrownBy(() -> alerts.evaluate(answer)).hasMessageContaining("died");
         api.clock().advance(Duration.ofMinutes(6));

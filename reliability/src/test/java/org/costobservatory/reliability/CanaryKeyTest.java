@@ -22,12 +22,11 @@ import org.costobservatory.alert.SnsAlertPublisher;
 import org.costobservatory.anthropic.FakeAdminApi;
 import org.costobservatory.anthropic.RetryPolicy;
 import org.costobservatory.anthropic.SsmAdminKey;
-import org.costobservatory.budget.Budget;
-import org.costobservatory.budget.BudgetPeriod;
-import org.costobservatory.budget.BudgetScope;
-import org.costobservatory.functions.budgetcheck.ApiResponse;
-import org.costobservatory.functions.budgetcheck.BudgetCheckRoutes;
-import org.costobservatory.functions.budgetcheck.ApiRequest;
+import org.costobservatory.api.ApiRequest;
+import org.costobservatory.api.ApiResponse;
+import org.costobservatory.domain.Budget;
+import org.costobservatory.domain.BudgetPeriod;
+import org.costobservatory.domain.BudgetScope;
 import org.costobservatory.ingest.IngestSummary;
 import org.costobservatory.local.Observatory;
 import org.costobservatory.log.Log;
@@ -97,7 +96,7 @@ class CanaryKeyTest {
             assertThat(failures).hasSize(5).doesNotContainNull();
 
             // every HTTP route, errors included
-            var router = BudgetCheckRoutes.router(system.components, false);
+            var router = system.components.router(false);
             List<String> bodies = new ArrayList<>();
             for (String path : List.of("/v1/headroom?budget=canary&estimate_usd=1", "/v1/headroom",
                     "/v1/headroom?budget=nope", "/v1/headroom?estimate_usd=-1", "/v1/budgets", "/v1/budgets/canary",

@@ -11,10 +11,8 @@ import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.UsageBucket;
 import org.costobservatory.store.StoreUnavailableException;
 import org.costobservatory.testing.DynamoDbLocal;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,22 +27,9 @@ class CrashResumeTest {
     private static final List<CostDay> DAYS = Fixture.costDays("2026-08-02", "2026-08-13", "5");
     /** Twenty hours in five pages of four. */
     private static final List<UsageBucket> HOURS = Fixture.usageHours("2026-08-13T06:00:00Z", "2026-08-14T02:00:00Z", 3);
-    private static FakeAdminApi api;
-
-    @BeforeAll
-    static void start() {
-        api = FakeAdminApi.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
-
-    @BeforeEach
-    void setUp() {
-        api.reset();
-    }
+    /** Started once for the class, reset before each test, closed after the last. */
+    @RegisterExtension
+    static final FakeAdminApi api = FakeAdminApi.start();
 
     private static Fixture oracleCost() {
         Fixture oracle = new Fixture(api);

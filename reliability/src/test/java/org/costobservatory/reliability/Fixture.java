@@ -22,7 +22,6 @@ import org.costobservatory.anthropic.FakeAdminApi;
 import org.costobservatory.anthropic.ReportJsonWriter;
 import org.costobservatory.anthropic.RetryPolicy;
 import org.costobservatory.anthropic.StaticAdminKey;
-import org.costobservatory.config.Components;
 import org.costobservatory.config.Config;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
@@ -30,11 +29,12 @@ import org.costobservatory.domain.ReportKind;
 import org.costobservatory.domain.UsageBucket;
 import org.costobservatory.domain.UsageRow;
 import org.costobservatory.domain.Workspace;
-import org.costobservatory.functions.costreport.CostReportJob;
-import org.costobservatory.functions.usagereport.UsageReportJob;
+import org.costobservatory.ingest.CostReportJob;
 import org.costobservatory.ingest.IngestRequest;
+import org.costobservatory.ingest.UsageReportJob;
 import org.costobservatory.testing.DynamoDbLocal;
 import org.costobservatory.testing.TableDump;
+import org.costobservatory.wiring.Components;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -86,8 +86,8 @@ final class Fixture {
                 .dynamo(dynamo).clock(api.clock())
                 .adminReports(() -> api.client(keys, policy))
                 .alertPublisher(recording).build();
-        this.cost = CostReportJob.create(components);
-        this.usage = UsageReportJob.create(components);
+        this.cost = components.costReportJob();
+        this.usage = components.usageReportJob();
         api.server().stubFor(get(urlPathEqualTo(FakeAdminApi.WORKSPACES_PATH)).willReturn(json(
                 ReportJsonWriter.workspacesPage(List.of(new Workspace(SUPPORT, "Support Bot", Optional.empty()),
                         new Workspace(BATCH, "Nightly Batch", Optional.empty())), false))));

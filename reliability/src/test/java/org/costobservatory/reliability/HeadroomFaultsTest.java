@@ -20,21 +20,20 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.costobservatory.anthropic.MutableClock;
-import org.costobservatory.budget.Budget;
-import org.costobservatory.budget.BudgetPeriod;
-import org.costobservatory.budget.BudgetScope;
-import org.costobservatory.config.Components;
 import org.costobservatory.config.Config;
-import org.costobservatory.config.Json;
+import org.costobservatory.domain.Budget;
+import org.costobservatory.domain.BudgetPeriod;
+import org.costobservatory.domain.BudgetScope;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.ReportKind;
 import org.costobservatory.functions.budgetcheck.BudgetCheckHandler;
-import org.costobservatory.functions.budgetcheck.BudgetCheckRoutes;
+import org.costobservatory.json.Json;
 import org.costobservatory.local.ApiGatewayAdapter;
 import org.costobservatory.store.RunInfo;
 import org.costobservatory.testing.DynamoDbLocal;
 import org.costobservatory.testing.TableDump;
 import org.costobservatory.testing.TestContext;
+import org.costobservatory.wiring.Components;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,7 +80,7 @@ class HeadroomFaultsTest {
         components.budgets().put(new Budget("team", new BigDecimal("100"), BudgetPeriod.MONTHLY, ZoneOffset.UTC,
                 BudgetScope.ORGANISATION, Budget.DEFAULT_THRESHOLDS, Budget.DEFAULT_WARN_PERCENT, Optional.empty(),
                 Optional.empty(), Optional.empty()));
-        endpoint = new ApiGatewayAdapter(0, new BudgetCheckHandler(BudgetCheckRoutes.router(components, false)), 8);
+        endpoint = new ApiGatewayAdapter(0, new BudgetCheckHandler(components.router(false)), 8);
     }
 
     @AfterEach
@@ -118,7 +117,7 @@ class HeadroomFaultsTest {
         Components broken = Components.builder(Config.fromEnv(Map.of("TABLE_NAME", downTable)))
                 .dynamo(down.fastRetryClient()).clock(clock).alertPublisher(message -> "unused").build();
         down.stop();
-        try (ApiGatewayAdapter dead = new ApiGatewayAdapter(0, new BudgetCheckHandler(BudgetCheckRoutes.router(broken,
+        try (ApiGatewayAdapter dead = new ApiGatewayAdapter(0, new BudgetCheckHandler(broken.router(
                 false)), 2)) {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(dead.baseUrl()
                     + "/v1/headroom?budget=team")).build(), HttpResponse.BodyHandlers.ofString());
@@ -189,7 +188,7 @@ class HeadroomFaultsTest {
                         dynamoCalls.incrementAndGet();
                     }
                 })).clock(clock).alertPublisher(message -> "sent").build();
-        BudgetCheckHandler deployed = new BudgetCheckHandler(BudgetCheckRoutes.router(components, true));
+        BudgetCheckHandler deployed = new BudgetCheckHandler(components.router(true));
         APIGatewayV2HTTPEvent anonymous = EventLoader.loadApiGatewayHttpEvent("events/headroom-without-iam.json");
         dynamoCalls.set(0);
 

@@ -27,23 +27,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.costobservatory.alert.AlertMessage;
 import org.costobservatory.anthropic.MutableClock;
-import org.costobservatory.budget.Budget;
 import org.costobservatory.budget.SpendCalculator;
-import org.costobservatory.config.Components;
 import org.costobservatory.config.Config;
-import org.costobservatory.config.Json;
+import org.costobservatory.domain.Budget;
 import org.costobservatory.domain.ReportKind;
 import org.costobservatory.functions.budgetcheck.BudgetCheckHandler;
-import org.costobservatory.functions.budgetcheck.BudgetCheckRoutes;
-import org.costobservatory.functions.costreport.CostReportJob;
-import org.costobservatory.functions.usagereport.UsageReportJob;
 import org.costobservatory.ingest.IngestRequest;
+import org.costobservatory.ingest.UsageReportJob;
+import org.costobservatory.json.Json;
 import org.costobservatory.local.ApiGatewayAdapter;
 import org.costobservatory.local.demo.DemoAdminApi;
 import org.costobservatory.local.demo.DemoBudgets;
 import org.costobservatory.local.demo.DemoOrganisation;
 import org.costobservatory.testing.DynamoDbLocal;
 import org.costobservatory.time.Deadline;
+import org.costobservatory.wiring.Components;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -70,8 +68,8 @@ class HeadroomLoadTest {
                         return "load-" + alerts.size();
                     }).build();
             Deadline deadline = Deadline.none(java.time.Clock.systemUTC());
-            CostReportJob.create(components).run(new IngestRequest.Scheduled(clock.instant()), deadline);
-            UsageReportJob usage = UsageReportJob.create(components);
+            components.costReportJob().run(new IngestRequest.Scheduled(clock.instant()), deadline);
+            UsageReportJob usage = components.usageReportJob();
             usage.run(new IngestRequest.Scheduled(clock.instant()), deadline);
             for (Budget budget : DemoBudgets.sized(new SpendCalculator(components.spend(), components.watermarks()),
                     clock.instant())) {
@@ -81,7 +79,7 @@ class HeadroomLoadTest {
             components.budgets().list().forEach(b -> queries.add("budget=" + b.name() + "&estimate_usd=1.25"));
 
             try (ApiGatewayAdapter endpoint = new ApiGatewayAdapter(0,
-                    new BudgetCheckHandler(BudgetCheckRoutes.router(components, false)), 16)) {
+                    new BudgetCheckHandler(components.router(false)), 16)) {
                 AtomicBoolean loading = new AtomicBoolean(true);
                 AtomicInteger hoursIngested = new AtomicInteger();
                 Thread ingest = new Thread(() -> {

@@ -14,14 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.costobservatory.anthropic.MutableClock;
-import org.costobservatory.config.Components;
 import org.costobservatory.config.Config;
-import org.costobservatory.config.Json;
 import org.costobservatory.functions.budgetcheck.BudgetCheckHandler;
-import org.costobservatory.functions.budgetcheck.BudgetCheckRoutes;
+import org.costobservatory.json.Json;
 import org.costobservatory.testing.DynamoDbLocal;
 import org.costobservatory.testing.TableDump;
 import org.costobservatory.testing.TestContext;
+import org.costobservatory.wiring.Components;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,7 +48,7 @@ class HostileDecimalsTest {
         table = local.newTable();
         Components components = Components.builder(Config.fromEnv(Map.of("TABLE_NAME", table)))
                 .dynamo(local.client()).clock(new MutableClock(NOW)).alertPublisher(message -> "sent").build();
-        handler = new BudgetCheckHandler(BudgetCheckRoutes.router(components, true));
+        handler = new BudgetCheckHandler(components.router(true));
         // Warm the handler, the SDK and Jackson so the bounds below measure the request, not class loading.
         send("PUT", "/v1/budgets/warm-up", "", "{\"limit_usd\": 5, \"period\": \"monthly\"}");
         send("GET", "/v1/headroom", "budget=warm-up&estimate_usd=1", null);

@@ -35,11 +35,10 @@ import org.costobservatory.domain.ReportKind;
 import org.costobservatory.ingest.IngestSummary;
 import org.costobservatory.testing.DynamoDbLocal;
 import org.costobservatory.time.Deadline;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -52,22 +51,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class IngestFaultsTest {
     /** Nine days over three pages: the 5th to the 13th of August. */
     private static final List<CostDay> DAYS = Fixture.costDays("2026-08-05", "2026-08-13", "100");
-    private static FakeAdminApi api;
+    /** Started once for the class, reset before each test, closed after the last. */
+    @RegisterExtension
+    static final FakeAdminApi api = FakeAdminApi.start();
     private Fixture system;
-
-    @BeforeAll
-    static void start() {
-        api = FakeAdminApi.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
 
     @BeforeEach
     void setUp() {
-        api.reset();
         system = new Fixture(api);
         system.setCostWatermark("2026-08-05T00:00:00Z");
     }

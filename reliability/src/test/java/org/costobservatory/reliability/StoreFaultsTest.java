@@ -11,17 +11,15 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.costobservatory.anthropic.FakeAdminApi;
-import org.costobservatory.budget.Budget;
-import org.costobservatory.budget.BudgetPeriod;
-import org.costobservatory.budget.BudgetScope;
+import org.costobservatory.domain.Budget;
+import org.costobservatory.domain.BudgetPeriod;
+import org.costobservatory.domain.BudgetScope;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.store.StoreUnavailableException;
 import org.costobservatory.testing.DynamoDbLocal;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -37,22 +35,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class StoreFaultsTest {
     private static final List<CostDay> DAYS = Fixture.costDays("2026-08-05", "2026-08-13", "40");
-    private static FakeAdminApi api;
-
-    @BeforeAll
-    static void start() {
-        api = FakeAdminApi.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
-
-    @BeforeEach
-    void setUp() {
-        api.reset();
-    }
+    /** Started once for the class, reset before each test, closed after the last. */
+    @RegisterExtension
+    static final FakeAdminApi api = FakeAdminApi.start();
 
     /** Runs a clean system over the same report and compares every fact and rollup item with {@code resumed}. */
     private static void assertMatchesCleanRun(Fixture resumed) {

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.costobservatory.budget.HeadroomAnswer;
-import org.costobservatory.config.Json;
 import org.costobservatory.domain.Money;
+import org.costobservatory.json.Json;
 
 /** Builds the subject, e-mail text and Slack (AWS Chatbot) JSON of a threshold alert. */
 public final class AlertMessages {

@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.UUID;
 import org.costobservatory.budget.HeadroomAnswer;
 import org.costobservatory.log.Log;
+import org.costobservatory.store.AlertRecord;
+import org.costobservatory.store.AlertStore;
 
 /**
  * Sends each (budget, period, threshold) at most once. The thresholds a budget has newly crossed are claimed together

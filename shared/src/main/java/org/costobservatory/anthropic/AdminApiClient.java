@@ -47,10 +47,8 @@ import org.costobservatory.time.Sleeper;
 public final class AdminApiClient implements AdminReports {
     /** Cost Observatory's version, sent in the User-Agent. */
     public static final String VERSION = "0.1.0";
-    public static final String USER_AGENT =
-            "cost-observatory/" + VERSION + " (+https://github.com/cost-observatory/cost-observatory)";
-    public static final URI DEFAULT_BASE_URI = URI.create("https://api.anthropic.com");
-    public static final String BASE_URL_VARIABLE = "ANTHROPIC_ADMIN_BASE_URL";
+    /** Name and version only, as Anthropic asks integrations to identify themselves. */
+    public static final String USER_AGENT = "cost-observatory/" + VERSION;
     public static final String ANTHROPIC_VERSION = "2023-06-01";
     /** Needed only to group or filter the usage report by speed. */
     public static final String FAST_MODE_BETA = "fast-mode-2026-02-01";
@@ -108,12 +106,6 @@ public final class AdminApiClient implements AdminReports {
 
     public static AdminApiClient create(URI baseUri, AdminKeySource keys) {
         return create(baseUri, keys, Clock.systemUTC());
-    }
-
-    /** The base URI from {@code ANTHROPIC_ADMIN_BASE_URL}, or {@link #DEFAULT_BASE_URI} when unset. */
-    public static URI baseUriFromEnv(Map<String, String> env) {
-        String value = env.get(BASE_URL_VARIABLE);
-        return value == null || value.isBlank() ? DEFAULT_BASE_URI : URI.create(value.strip());
     }
 
     /**

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
-import org.costobservatory.config.Json;
+import org.costobservatory.json.Json;
 import org.costobservatory.log.Secrets;
 
 /**

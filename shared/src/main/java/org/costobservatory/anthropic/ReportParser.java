@@ -16,11 +16,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.IntConsumer;
+import java.util.function.LongConsumer;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
 import org.costobservatory.domain.UsageBucket;
@@ -46,7 +47,7 @@ import org.costobservatory.domain.Workspace;
  *       be in ascending order without overlap.</li>
  *   <li>Unknown fields are skipped, unknown enum values are kept as strings, {@code null} dimensions become the
  *       domain's explicit values ({@code workspace_id: null} is the Default workspace).</li>
- *   <li>Rows of one bucket with the same natural key are merged by adding them up.</li>
+ *   <li>Rows of one bucket with the same natural key are added up by {@link CostDay} and {@link UsageBucket}.</li>
  * </ul>
  * Any input, however broken, ends in a complete page or a {@link ReportParseException} naming where and why; no
  * other exception escapes. Thread-safe and stateless.
@@ -157,74 +158,29 @@ public final class ReportParser {
     }
 
     private List<CostDay> readCostDays(JsonParser parser, Position at) throws IOException {
-        expectArray(parser, at, "data");
-        List<CostDay> days = new ArrayList<>();
-        LocalDate previous = null;
-        JsonToken token;
-        while ((token = nextInArray(parser, at)) != JsonToken.END_ARRAY) {
-            at.enterBucket(days.size());
-            if (token != JsonToken.START_OBJECT) {
-                throw at.fail(null, "a bucket must be a JSON object, got " + describe(token));
+        CostDay[] previous = new CostDay[1];
+        return readArray(parser, at, "data", at::enterBucket, "a bucket", (p, a) -> {
+            CostDay day = readCostDay(p, a);
+            if (previous[0] != null && !day.date().isAfter(previous[0].date())) {
+                throw a.fail("starting_at", "buckets must be in ascending order without repeats, but "
+                        + day.date() + " follows " + previous[0].date());
             }
-            CostDay day = readCostDay(parser, at);
-            if (previous != null && !day.date().isAfter(previous)) {
-                throw at.fail("starting_at", "buckets must be in ascending order without repeats, but "
-                        + day.date() + " follows " + previous);
-            }
-            previous = day.date();
-            days.add(day);
-        }
-        return days;
+            previous[0] = day;
+            return day;
+        });
     }
 
     private CostDay readCostDay(JsonParser parser, Position at) throws IOException {
-        Instant start = null;
-        Instant end = null;
-        List<RawCostRow> rows = null;
-        JsonToken token;
-        while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            parser.nextToken();
-            switch (name) {
-                case "starting_at" -> start = readInstant(parser, at, "starting_at");
-                case "ending_at" -> end = readInstant(parser, at, "ending_at");
-                case "results" -> rows = readCostRows(parser, at);
-                default -> parser.skipChildren();
-            }
-        }
-        expectObjectEnd(token, at);
-        at.leaveRows();
-        requireBucketBounds(at, start, end, rows != null);
-        OffsetDateTime utcStart = start.atOffset(ZoneOffset.UTC);
+        Bucket<RawCostRow> bucket = readBucket(parser, at, this::readCostRow);
+        OffsetDateTime utcStart = bucket.start().atOffset(ZoneOffset.UTC);
         if (!utcStart.toLocalTime().equals(LocalTime.MIDNIGHT)) {
-            throw at.fail("starting_at", start + " is not midnight UTC; cost buckets are whole UTC days");
+            throw at.fail("starting_at", bucket.start() + " is not midnight UTC; cost buckets are whole UTC days");
         }
-        if (!end.equals(start.plus(Duration.ofDays(1)))) {
-            throw at.fail("ending_at", end + " is not one day after starting_at " + start);
+        if (!bucket.end().equals(bucket.start().plus(Duration.ofDays(1)))) {
+            throw at.fail("ending_at", bucket.end() + " is not one day after starting_at " + bucket.start());
         }
         LocalDate date = utcStart.toLocalDate();
-        Map<String, CostRow> merged = new LinkedHashMap<>();
-        for (RawCostRow raw : rows) {
-            CostRow row = raw.toRow(date);
-            merged.merge(row.key(), row, (first, second) ->
-                    first.withAmountCents(first.amountCents().add(second.amountCents())));
-        }
-        return new CostDay(date, new ArrayList<>(merged.values()));
-    }
-
-    private List<RawCostRow> readCostRows(JsonParser parser, Position at) throws IOException {
-        expectArray(parser, at, "results");
-        List<RawCostRow> rows = new ArrayList<>();
-        JsonToken token;
-        while ((token = nextInArray(parser, at)) != JsonToken.END_ARRAY) {
-            at.enterRow(rows.size());
-            if (token != JsonToken.START_OBJECT) {
-                throw at.fail(null, "a result must be a JSON object, got " + describe(token));
-            }
-            rows.add(readCostRow(parser, at));
-        }
-        at.leaveRows();
-        return rows;
+        return new CostDay(date, bucket.rows().stream().map(raw -> raw.toRow(date)).toList());
     }
 
     private RawCostRow readCostRow(JsonParser parser, Position at) throws IOException {
@@ -337,73 +293,30 @@ public final class ReportParser {
 
     private List<UsageBucket> readUsageBuckets(JsonParser parser, Position at, BucketWidth width)
             throws IOException {
-        expectArray(parser, at, "data");
-        List<UsageBucket> buckets = new ArrayList<>();
-        Instant previousEnd = null;
-        JsonToken token;
-        while ((token = nextInArray(parser, at)) != JsonToken.END_ARRAY) {
-            at.enterBucket(buckets.size());
-            if (token != JsonToken.START_OBJECT) {
-                throw at.fail(null, "a bucket must be a JSON object, got " + describe(token));
+        UsageBucket[] previous = new UsageBucket[1];
+        return readArray(parser, at, "data", at::enterBucket, "a bucket", (p, a) -> {
+            UsageBucket bucket = readUsageBucket(p, a, width);
+            if (previous[0] != null && bucket.start().isBefore(previous[0].end())) {
+                throw a.fail("starting_at", "buckets must be in ascending order without overlap, but "
+                        + bucket.start() + " starts before the previous bucket ends at " + previous[0].end());
             }
-            UsageBucket bucket = readUsageBucket(parser, at, width);
-            if (previousEnd != null && bucket.start().isBefore(previousEnd)) {
-                throw at.fail("starting_at", "buckets must be in ascending order without overlap, but "
-                        + bucket.start() + " starts before the previous bucket ends at " + previousEnd);
-            }
-            previousEnd = bucket.end();
-            buckets.add(bucket);
-        }
-        return buckets;
+            previous[0] = bucket;
+            return bucket;
+        });
     }
 
     private UsageBucket readUsageBucket(JsonParser parser, Position at, BucketWidth width) throws IOException {
-        Instant start = null;
-        Instant end = null;
-        List<RawUsageRow> rows = null;
-        JsonToken token;
-        while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            parser.nextToken();
-            switch (name) {
-                case "starting_at" -> start = readInstant(parser, at, "starting_at");
-                case "ending_at" -> end = readInstant(parser, at, "ending_at");
-                case "results" -> rows = readUsageRows(parser, at);
-                default -> parser.skipChildren();
-            }
+        Bucket<RawUsageRow> bucket = readBucket(parser, at, this::readUsageRow);
+        if (!Duration.between(bucket.start(), bucket.end()).equals(width.length())) {
+            throw at.fail("ending_at", "bucket " + bucket.start() + " .. " + bucket.end() + " is not one "
+                    + width.wire() + " bucket long");
         }
-        expectObjectEnd(token, at);
-        at.leaveRows();
-        requireBucketBounds(at, start, end, rows != null);
-        if (!Duration.between(start, end).equals(width.length())) {
-            throw at.fail("ending_at", "bucket " + start + " .. " + end + " is not one " + width.wire()
-                    + " bucket long");
-        }
-        Map<String, UsageRow> merged = new LinkedHashMap<>();
         try {
-            for (RawUsageRow raw : rows) {
-                UsageRow row = raw.toRow(start);
-                merged.merge(row.key(), row, UsageRow::plus);
-            }
+            return new UsageBucket(bucket.start(), bucket.end(), bucket.rows().stream()
+                    .map(raw -> raw.toRow(bucket.start())).toList());
         } catch (ArithmeticException e) {
             throw at.fail("results", "has rows with the same key whose token counts overflow a long when added");
         }
-        return new UsageBucket(start, end, new ArrayList<>(merged.values()));
-    }
-
-    private List<RawUsageRow> readUsageRows(JsonParser parser, Position at) throws IOException {
-        expectArray(parser, at, "results");
-        List<RawUsageRow> rows = new ArrayList<>();
-        JsonToken token;
-        while ((token = nextInArray(parser, at)) != JsonToken.END_ARRAY) {
-            at.enterRow(rows.size());
-            if (token != JsonToken.START_OBJECT) {
-                throw at.fail(null, "a result must be a JSON object, got " + describe(token));
-            }
-            rows.add(readUsageRow(parser, at));
-        }
-        at.leaveRows();
-        return rows;
     }
 
     private RawUsageRow readUsageRow(JsonParser parser, Position at) throws IOException {
@@ -433,34 +346,28 @@ public final class ReportParser {
     }
 
     private static void readCacheCreation(JsonParser parser, Position at, RawUsageRow row) throws IOException {
-        if (!enterOptionalObject(parser, at, "cache_creation")) {
-            return;
-        }
-        JsonToken token;
-        while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            parser.nextToken();
-            switch (name) {
-                case "ephemeral_5m_input_tokens" ->
-                        row.cacheWrite5m = readCount(parser, at, "cache_creation.ephemeral_5m_input_tokens");
-                case "ephemeral_1h_input_tokens" ->
-                        row.cacheWrite1h = readCount(parser, at, "cache_creation.ephemeral_1h_input_tokens");
-                default -> parser.skipChildren();
-            }
-        }
-        expectObjectEnd(token, at);
+        readCounts(parser, at, "cache_creation", Map.of(
+                "ephemeral_5m_input_tokens", count -> row.cacheWrite5m = count,
+                "ephemeral_1h_input_tokens", count -> row.cacheWrite1h = count));
     }
 
     private static void readServerToolUse(JsonParser parser, Position at, RawUsageRow row) throws IOException {
-        if (!enterOptionalObject(parser, at, "server_tool_use")) {
+        readCounts(parser, at, "server_tool_use", Map.of("web_search_requests", count -> row.webSearches = count));
+    }
+
+    /** A nested object of token counts; {@code null} means zeros, and fields not named here are skipped. */
+    private static void readCounts(JsonParser parser, Position at, String object, Map<String, LongConsumer> fields)
+            throws IOException {
+        if (!enterOptionalObject(parser, at, object)) {
             return;
         }
         JsonToken token;
         while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             parser.nextToken();
-            if ("web_search_requests".equals(name)) {
-                row.webSearches = readCount(parser, at, "server_tool_use.web_search_requests");
+            LongConsumer field = fields.get(name);
+            if (field != null) {
+                field.accept(readCount(parser, at, object + "." + name));
             } else {
                 parser.skipChildren();
             }
@@ -495,40 +402,81 @@ public final class ReportParser {
     }
 
     private List<Workspace> readWorkspaces(JsonParser parser, Position at) throws IOException {
-        expectArray(parser, at, "data");
-        List<Workspace> workspaces = new ArrayList<>();
-        JsonToken token;
-        while ((token = nextInArray(parser, at)) != JsonToken.END_ARRAY) {
-            at.enterBucket(workspaces.size());
-            if (token != JsonToken.START_OBJECT) {
-                throw at.fail(null, "a workspace must be a JSON object, got " + describe(token));
+        return readArray(parser, at, "data", at::enterBucket, "a workspace", ReportParser::readWorkspace);
+    }
+
+    private static Workspace readWorkspace(JsonParser parser, Position at) throws IOException {
+        String id = null;
+        String name = null;
+        Instant archivedAt = null;
+        JsonToken field;
+        while ((field = parser.nextToken()) == JsonToken.FIELD_NAME) {
+            String fieldName = parser.currentName();
+            parser.nextToken();
+            switch (fieldName) {
+                case "id" -> id = readNullableString(parser, at, "id");
+                case "name" -> name = readNullableString(parser, at, "name");
+                case "archived_at" -> archivedAt = parser.currentToken() == JsonToken.VALUE_NULL ? null
+                        : readInstant(parser, at, "archived_at");
+                default -> parser.skipChildren();
             }
-            String id = null;
-            String name = null;
-            Instant archivedAt = null;
-            JsonToken field;
-            while ((field = parser.nextToken()) == JsonToken.FIELD_NAME) {
-                String fieldName = parser.currentName();
-                parser.nextToken();
-                switch (fieldName) {
-                    case "id" -> id = readNullableString(parser, at, "id");
-                    case "name" -> name = readNullableString(parser, at, "name");
-                    case "archived_at" -> archivedAt = parser.currentToken() == JsonToken.VALUE_NULL ? null
-                            : readInstant(parser, at, "archived_at");
-                    default -> parser.skipChildren();
-                }
-            }
-            expectObjectEnd(field, at);
-            if (id == null || id.isBlank()) {
-                throw at.fail("id", "is missing");
-            }
-            workspaces.add(new Workspace(id, name == null || name.isBlank() ? id : name,
-                    Optional.ofNullable(archivedAt)));
         }
-        return workspaces;
+        expectObjectEnd(field, at);
+        if (id == null || id.isBlank()) {
+            throw at.fail("id", "is missing");
+        }
+        return new Workspace(id, name == null || name.isBlank() ? id : name, Optional.ofNullable(archivedAt));
     }
 
     // ---- shared readers -------------------------------------------------------------------------------------------
+
+    /** A time bucket as both reports send it: its bounds and its results, read by {@code rowReader}. */
+    private record Bucket<R>(Instant start, Instant end, List<R> rows) {
+    }
+
+    private static <R> Bucket<R> readBucket(JsonParser parser, Position at, PageReader<R> rowReader)
+            throws IOException {
+        Instant start = null;
+        Instant end = null;
+        List<R> rows = null;
+        JsonToken token;
+        while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            parser.nextToken();
+            switch (name) {
+                case "starting_at" -> start = readInstant(parser, at, "starting_at");
+                case "ending_at" -> end = readInstant(parser, at, "ending_at");
+                case "results" -> {
+                    rows = readArray(parser, at, "results", at::enterRow, "a result", rowReader);
+                    at.leaveRows();
+                }
+                default -> parser.skipChildren();
+            }
+        }
+        expectObjectEnd(token, at);
+        at.leaveRows();
+        requireBucketBounds(at, start, end, rows != null);
+        return new Bucket<>(start, end, rows);
+    }
+
+    /**
+     * A JSON array of objects, each read by {@code element}; {@code enter} tells the position which element is being
+     * read, so errors name it ({@code data[2]}, {@code results[5]}).
+     */
+    private static <T> List<T> readArray(JsonParser parser, Position at, String field, IntConsumer enter,
+                                         String what, PageReader<T> element) throws IOException {
+        expectArray(parser, at, field);
+        List<T> items = new ArrayList<>();
+        JsonToken token;
+        while ((token = nextInArray(parser, at)) != JsonToken.END_ARRAY) {
+            enter.accept(items.size());
+            if (token != JsonToken.START_OBJECT) {
+                throw at.fail(null, what + " must be a JSON object, got " + describe(token));
+            }
+            items.add(element.read(parser, at));
+        }
+        return items;
+    }
 
     private static void requireBucketBounds(Position at, Instant start, Instant end, boolean hasResults) {
         if (start == null) {

@@ -9,8 +9,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
+import org.costobservatory.domain.Budget;
 import org.costobservatory.domain.Money;
+import org.costobservatory.store.BudgetStore;
 
 /**
  * Answers headroom questions from stored rollups.
@@ -33,10 +34,6 @@ public final class HeadroomService {
         this.calculator = Objects.requireNonNull(calculator);
         this.clock = Objects.requireNonNull(clock);
         this.staleAfter = Objects.requireNonNull(staleAfter);
-    }
-
-    public Optional<HeadroomAnswer> answer(String budgetName, BigDecimal estimateUsd) {
-        return budgets.get(budgetName).map(budget -> answer(budget, estimateUsd));
     }
 
     public HeadroomAnswer answer(Budget budget, BigDecimal estimateUsd) {

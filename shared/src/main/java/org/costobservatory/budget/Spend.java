@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.costobservatory.domain.PeriodWindow;
 
 /**
  * A budget's spend for its current period, in exact cents.

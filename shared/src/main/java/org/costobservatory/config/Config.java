@@ -76,17 +76,29 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 
+    /** The admin key travels to this URL, so it must be https; plain http is allowed only to this machine. */
     private static URI url(Map<String, String> env, String name, String fallback) {
         String value = optional(env, name).orElse(fallback);
+        URI uri;
         try {
-            URI uri = new URI(value);
-            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new ConfigException(name + " must be an http(s) URL, got '" + value + "'");
-            }
-            return uri;
+            uri = new URI(value);
         } catch (URISyntaxException e) {
             throw new ConfigException(name + " is not a valid URL: '" + value + "'");
         }
+        if (uri.getHost() == null || !"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
+            throw new ConfigException(name + " must be an https URL, got '" + value + "'");
+        }
+        if ("http".equals(uri.getScheme()) && !isLoopback(uri.getHost())) {
+            throw new ConfigException(name + " must use https (the admin key is sent to it); plain http is "
+                    + "allowed only to 127.0.0.1, ::1 or localhost, got '" + value + "'");
+        }
+        return uri;
+    }
+
+    static boolean isLoopback(String host) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return bare.equals("localhost") || bare.equals("::1") || bare.equals("0:0:0:0:0:0:0:1")
+                || bare.matches("127(\\.\\d{1,3}){3}");
     }
 
     private static int integer(Map<String, String> env, String name, int fallback, int min, int max) {

@@ -45,9 +45,4 @@ public record UsageRow(Instant bucketStart, String workspaceId, String apiKeyId,
                 Math.addExact(outputTokens, other.outputTokens),
                 Math.addExact(webSearchRequests, other.webSearchRequests));
     }
-
-    /** True for tiers the cost report leaves out (Priority Tier), whose cost must be estimated from usage. */
-    public boolean absentFromCostReport() {
-        return serviceTier.startsWith("priority");
-    }
 }

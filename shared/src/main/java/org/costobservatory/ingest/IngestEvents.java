@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import org.costobservatory.config.Json;
+import org.costobservatory.json.Json;
 
 /**
  * Turns the JSON an ingest function is invoked with into an {@link IngestRequest}. Accepted shapes:

@@ -5,29 +5,41 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
-import org.costobservatory.config.Json;
+import java.util.Objects;
+import org.costobservatory.domain.ReportKind;
+import org.costobservatory.json.Json;
 import org.costobservatory.log.Log;
 import org.costobservatory.time.Deadline;
 
 /**
- * The steps every ingest handler takes: parse the event, give the job the invocation's remaining time less a
- * margin, write the summary, and let failures propagate (logged once) so retries see them.
+ * What an ingest function does with one invocation, free of Lambda types: parse the event, give the job the
+ * invocation's remaining time less a margin, write the summary, and let failures propagate (logged once) so
+ * retries see them.
  */
 public final class IngestInvocation {
     private static final Log LOG = Log.get(IngestInvocation.class);
 
-    private IngestInvocation() {
+    private final ReportKind report;
+    private final IngestJob job;
+    private final Clock clock;
+    private final Duration margin;
+
+    public IngestInvocation(ReportKind report, IngestJob job, Clock clock, Duration margin) {
+        this.report = Objects.requireNonNull(report);
+        this.job = Objects.requireNonNull(job);
+        this.clock = Objects.requireNonNull(clock);
+        this.margin = Objects.requireNonNull(margin);
     }
 
-    public static void run(String report, IngestJob job, InputStream input, OutputStream output,
-                           Duration remaining, Duration margin, Clock clock) throws IOException {
+    /** @param remaining the invocation's remaining time (Lambda's {@code getRemainingTimeInMillis}) */
+    public void handle(InputStream input, OutputStream output, Duration remaining) throws IOException {
         IngestRequest request = IngestEvents.parse(input.readAllBytes());
         Deadline deadline = Deadline.after(clock, remaining.minus(margin));
         try {
             IngestSummary summary = job.run(request, deadline);
             Json.mapper().writeValue(output, summary);
         } catch (RuntimeException e) {
-            LOG.error(report + " report run failed; it will be retried", e);
+            LOG.error(report.id() + " report run failed; it will be retried", e);
             throw e;
         }
     }

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import org.costobservatory.config.Json;
+import org.costobservatory.json.Json;
 
 /**
  * Structured logging: one JSON object per line on standard output, which Lambda's JSON log format and CloudWatch

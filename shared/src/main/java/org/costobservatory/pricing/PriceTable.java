@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.costobservatory.config.Json;
+import org.costobservatory.json.Json;
 
 /**
  * Model prices kept as dated data (see {@code prices.json}). A usage line is priced with the entry for its model that

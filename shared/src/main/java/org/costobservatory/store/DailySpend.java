@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.costobservatory.domain.SpendScope;
 
 /**
  * One scope's spend on one UTC day, as kept by the per-day rollup.

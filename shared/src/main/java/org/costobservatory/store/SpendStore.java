@@ -2,6 +2,7 @@ package org.costobservatory.store;
 
 import java.time.LocalDate;
 import java.util.List;
+import org.costobservatory.domain.SpendScope;
 
 /** Reads the per-day spend rollups maintained at ingest. */
 public interface SpendStore {

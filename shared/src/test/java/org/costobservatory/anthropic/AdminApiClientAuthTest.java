@@ -18,10 +18,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.costobservatory.log.Log;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -29,22 +27,9 @@ class AdminApiClientAuthTest {
     private static final LocalDate FROM = LocalDate.parse("2026-08-12");
     private static final LocalDate TO = LocalDate.parse("2026-08-14");
 
-    private static FakeAdminApi api;
-
-    @BeforeAll
-    static void startServer() {
-        api = FakeAdminApi.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        api.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        api.reset();
-    }
+    /** Started once for the class, reset before each test, closed after the last. */
+    @RegisterExtension
+    static final FakeAdminApi api = FakeAdminApi.start();
 
     private static String canary() {
         return "sk-ant-admin01-CANARY-" + UUID.randomUUID();

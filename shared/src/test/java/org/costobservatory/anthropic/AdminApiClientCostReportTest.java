@@ -17,13 +17,12 @@ import java.net.URI;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import org.costobservatory.config.Config;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
 import org.costobservatory.domain.Dimensions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AdminApiClientCostReportTest {
     private static final String KEY = "sk-ant-admin01-cost-report-test-key";
@@ -34,22 +33,9 @@ class AdminApiClientCostReportTest {
     private static final String SUPPORT_BOT = "wrkspc_01AbCdEfGhIjKlMnOpQrStUv";
     private static final String NIGHTLY_BATCH = "wrkspc_01ZyXwVuTsRqPoNmLkJiHgFe";
 
-    private static FakeAdminApi api;
-
-    @BeforeAll
-    static void startServer() {
-        api = FakeAdminApi.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        api.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        api.reset();
-    }
+    /** Started once for the class, reset before each test, closed after the last. */
+    @RegisterExtension
+    static final FakeAdminApi api = FakeAdminApi.start();
 
     private void stubThreePages() {
         api.server().stubFor(costPage(null).willReturn(json(fixture("cost-report-page-1.json"))));
@@ -153,7 +139,7 @@ class AdminApiClientCostReportTest {
             assertThat(request.getHeader("x-api-key")).isEqualTo(KEY);
             assertThat(request.getHeader("anthropic-version")).isEqualTo("2023-06-01");
             assertThat(request.getHeaders().getHeader("User-Agent").values())
-                    .containsExactly("cost-observatory/0.1.0 (+https://github.com/cost-observatory/cost-observatory)");
+                    .containsExactly("cost-observatory/0.1.0");
             assertThat(request.getHeader("accept")).isEqualTo("application/json");
             assertThat(request.containsHeader("anthropic-beta")).isFalse();
         }
@@ -237,12 +223,12 @@ class AdminApiClientCostReportTest {
 
     @Test
     void readsTheBaseUrlFromTheEnvironmentWithTheDocumentedDefault() {
-        // GIVEN no variable, THEN api.anthropic.com
-        assertThat(AdminApiClient.baseUriFromEnv(java.util.Map.of()))
+        // GIVEN no variable, THEN api.anthropic.com (the configuration is the one place that reads it)
+        assertThat(Config.fromEnv(java.util.Map.of("TABLE_NAME", "t")).adminBaseUrl())
                 .isEqualTo(URI.create("https://api.anthropic.com"));
         // GIVEN a variable, THEN that URL
-        assertThat(AdminApiClient.baseUriFromEnv(java.util.Map.of("ANTHROPIC_ADMIN_BASE_URL",
-                "http://127.0.0.1:8080/prefix"))).isEqualTo(URI.create("http://127.0.0.1:8080/prefix"));
+        assertThat(Config.fromEnv(java.util.Map.of("TABLE_NAME", "t", "ANTHROPIC_ADMIN_BASE_URL",
+                "http://127.0.0.1:8080/prefix")).adminBaseUrl()).isEqualTo(URI.create("http://127.0.0.1:8080/prefix"));
         // GIVEN a base that is not http(s), THEN the client refuses it
         assertThatThrownBy(() -> api.client(URI.create("ftp://example.com"), new StaticAdminKey(KEY),
                 FakeAdminApi.testPolicy())).isInstanceOf(IllegalArgumentException.class);

@@ -16,10 +16,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.UsageBucket;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,22 +30,9 @@ class AdminApiClientMalformedPageTest {
     private static final LocalDate TO = LocalDate.parse("2026-08-14");
     private static final String GOOD_PAGE_2 = fixture("cost-report-page-2.json");
 
-    private static FakeAdminApi api;
-
-    @BeforeAll
-    static void startServer() {
-        api = FakeAdminApi.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        api.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        api.reset();
-    }
+    /** Started once for the class, reset before each test, closed after the last. */
+    @RegisterExtension
+    static final FakeAdminApi api = FakeAdminApi.start();
 
     private record Delivery(int page, List<LocalDate> days) {
     }

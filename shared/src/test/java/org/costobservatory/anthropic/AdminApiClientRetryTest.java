@@ -19,10 +19,8 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.costobservatory.time.Deadline;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -33,22 +31,9 @@ class AdminApiClientRetryTest {
     private static final LocalDate FROM = LocalDate.parse("2026-08-10");
     private static final LocalDate TO = LocalDate.parse("2026-08-14");
 
-    private static FakeAdminApi api;
-
-    @BeforeAll
-    static void startServer() {
-        api = FakeAdminApi.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        api.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        api.reset();
-    }
+    /** Started once for the class, reset before each test, closed after the last. */
+    @RegisterExtension
+    static final FakeAdminApi api = FakeAdminApi.start();
 
     /** Pages 1 and 3 always work; page 2 answers with {@code failures} in turn, then with its data. */
     private void stubPage2FailingWith(ResponseDefinitionBuilder... failures) {

@@ -16,12 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.costobservatory.budget.SpendRollups;
 import org.costobservatory.domain.UsageBucket;
 import org.costobservatory.domain.UsageRow;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AdminApiClientUsageReportTest {
     private static final String KEY = "sk-ant-admin01-usage-report-test-key";
@@ -30,22 +29,9 @@ class AdminApiClientUsageReportTest {
     private static final Instant FROM = Instant.parse("2026-08-10T12:00:00Z");
     private static final Instant TO = Instant.parse("2026-08-10T18:00:00Z");
 
-    private static FakeAdminApi api;
-
-    @BeforeAll
-    static void startServer() {
-        api = FakeAdminApi.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        api.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        api.reset();
-    }
+    /** Started once for the class, reset before each test, closed after the last. */
+    @RegisterExtension
+    static final FakeAdminApi api = FakeAdminApi.start();
 
     private List<UsageBucket> pull(UsageReportQuery query) {
         List<UsageBucket> buckets = new ArrayList<>();
@@ -83,7 +69,7 @@ class AdminApiClientUsageReportTest {
         UsageRow priority = buckets.get(0).rows().get(0);
         assertThat(priority).isEqualTo(new UsageRow(FROM, "default", "none", "claude-opus-4-6", "priority", "0-200k",
                 150_000, 610_000, 12_000, 0, 41_000, 0));
-        assertThat(priority.absentFromCostReport()).isTrue();
+        assertThat(SpendRollups.absentFromCostReport(priority)).isTrue();
         assertThat(buckets.get(0).rows().get(1)).isEqualTo(new UsageRow(FROM, "wrkspc_01AbCdEfGhIjKlMnOpQrStUv",
                 "apikey_01Rj2N8SVvo6BePZj99NhmiT", "claude-opus-4-6", "standard", "0-200k", 9_100, 0, 0, 0, 2_300,
                 0));

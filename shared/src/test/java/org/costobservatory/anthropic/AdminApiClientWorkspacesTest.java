@@ -14,31 +14,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.costobservatory.domain.Workspace;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AdminApiClientWorkspacesTest {
     private static final String KEY = "sk-ant-admin01-workspaces-test-key";
     private static final String LAST_OF_PAGE_1 = "wrkspc_01ZyXwVuTsRqPoNmLkJiHgFe";
 
-    private static FakeAdminApi api;
-
-    @BeforeAll
-    static void startServer() {
-        api = FakeAdminApi.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        api.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        api.reset();
-    }
+    /** Started once for the class, reset before each test, closed after the last. */
+    @RegisterExtension
+    static final FakeAdminApi api = FakeAdminApi.start();
 
     @Test
     void listsEveryWorkspaceAcrossIdCursorPagesKeepingArchivedOnes() {

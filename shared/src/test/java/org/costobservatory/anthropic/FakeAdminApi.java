@@ -1,7 +1,7 @@
 package org.costobservatory.anthropic;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -19,13 +19,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 import org.costobservatory.time.Deadline;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A WireMock stand-in for Anthropic's Admin API on 127.0.0.1 and a dynamic port, plus the seams a client test needs:
  * a standing-still clock, a sleeper that records instead of waiting, fixed jitter and short timeouts. One per test
- * class; {@link #reset()} between tests.
+ * class, registered as a JUnit extension ({@code @RegisterExtension static final FakeAdminApi api =
+ * FakeAdminApi.start();}): it is {@linkplain #reset() reset} before each test and closed after the last.
  */
-public final class FakeAdminApi implements AutoCloseable {
+public final class FakeAdminApi implements AutoCloseable, BeforeEachCallback, AfterAllCallback {
     public static final String COST_PATH = AdminApiClient.COST_REPORT_PATH;
     public static final String USAGE_PATH = AdminApiClient.USAGE_REPORT_PATH;
     public static final String WORKSPACES_PATH = AdminApiClient.WORKSPACES_PATH;
@@ -46,6 +51,16 @@ public final class FakeAdminApi implements AutoCloseable {
 
     public static FakeAdminApi start() {
         return new FakeAdminApi();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        reset();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     public WireMockServer server() {

@@ -13,12 +13,12 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.costobservatory.config.Json;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
 import org.costobservatory.domain.UsageBucket;
 import org.costobservatory.domain.UsageRow;
 import org.costobservatory.domain.Workspace;
+import org.costobservatory.json.Json;
 import org.junit.jupiter.api.Test;
 
 class ReportJsonWriterTest {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.time.ZoneId;
+import org.costobservatory.domain.BudgetPeriod;
+import org.costobservatory.domain.PeriodWindow;
 import org.junit.jupiter.api.Test;
 
 class BudgetPeriodTest {

@@ -9,6 +9,9 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
+import org.costobservatory.domain.Budget;
+import org.costobservatory.domain.BudgetPeriod;
+import org.costobservatory.domain.BudgetScope;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

@@ -11,9 +11,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.costobservatory.domain.Budget;
+import org.costobservatory.domain.BudgetPeriod;
+import org.costobservatory.domain.BudgetScope;
+import org.costobservatory.domain.SpendScope;
 import org.costobservatory.store.DailySpend;
 import org.costobservatory.store.HourSpend;
-import org.costobservatory.store.SpendScope;
 import org.junit.jupiter.api.Test;
 
 class SpendCalculatorTest {

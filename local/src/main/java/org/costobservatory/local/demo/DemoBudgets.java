@@ -8,11 +8,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.costobservatory.budget.Budget;
-import org.costobservatory.budget.BudgetPeriod;
-import org.costobservatory.budget.BudgetPreset;
-import org.costobservatory.budget.BudgetScope;
 import org.costobservatory.budget.SpendCalculator;
+import org.costobservatory.domain.Budget;
+import org.costobservatory.domain.BudgetPeriod;
+import org.costobservatory.domain.BudgetPreset;
+import org.costobservatory.domain.BudgetScope;
 import org.costobservatory.domain.Money;
 
 /**

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.costobservatory.budget.SpendRollups;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
 import org.costobservatory.domain.UsageRow;
@@ -107,7 +108,7 @@ public final class DemoOrganisation {
         Instant start = date.atStartOfDay(ZoneOffset.UTC).toInstant();
         for (int h = 0; h < 24; h++) {
             for (UsageRow row : usage(start.plus(h, ChronoUnit.HOURS))) {
-                if (row.absentFromCostReport()) {
+                if (SpendRollups.absentFromCostReport(row)) {
                     continue;
                 }
                 for (CostRow line : costLines(date, row)) {

@@ -9,7 +9,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import org.costobservatory.domain.ReportKind;
-import org.costobservatory.store.SpendScope;
+import org.costobservatory.domain.SpendScope;
 
 /**
  * The single-table key layout (documented in the README). Partition keys name what an item is about; sort keys

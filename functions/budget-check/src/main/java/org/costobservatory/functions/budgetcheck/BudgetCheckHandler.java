@@ -10,8 +10,10 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.costobservatory.config.Components;
-import org.costobservatory.config.Config;
+import org.costobservatory.api.ApiRequest;
+import org.costobservatory.api.ApiResponse;
+import org.costobservatory.api.ApiRouter;
+import org.costobservatory.wiring.Functions;
 
 /** API Gateway (HTTP API, payload 2.0) adapter for the budget, headroom and alert API. */
 public final class BudgetCheckHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -19,7 +21,7 @@ public final class BudgetCheckHandler implements RequestHandler<APIGatewayV2HTTP
 
     /** Builds the real graph from the environment once per container (and once per SnapStart snapshot). */
     public BudgetCheckHandler() {
-        this(BudgetCheckRoutes.router(Components.create(Config.fromEnv()), true));
+        this(Functions.budgetCheck());
     }
 
     public BudgetCheckHandler(ApiRouter router) {

@@ -20,19 +20,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.costobservatory.alert.SnsAlertPublisher;
 import org.costobservatory.anthropic.MutableClock;
-import org.costobservatory.config.Components;
 import org.costobservatory.config.Config;
-import org.costobservatory.config.Json;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
 import org.costobservatory.domain.ReportKind;
 import org.costobservatory.domain.UsageRow;
+import org.costobservatory.json.Json;
 import org.costobservatory.pricing.PricedUsageRow;
 import org.costobservatory.store.RunInfo;
 import org.costobservatory.testing.AlertInbox;
 import org.costobservatory.testing.DynamoDbLocal;
 import org.costobservatory.testing.MotoServer;
 import org.costobservatory.testing.TestContext;
+import org.costobservatory.wiring.Components;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +66,7 @@ class BudgetCheckHandlerTest {
                 .clock(clock)
                 .alertPublisher(new SnsAlertPublisher(inbox.sns(), inbox.topicArn()))
                 .build();
-        handler = new BudgetCheckHandler(BudgetCheckRoutes.router(components, true));
+        handler = new BudgetCheckHandler(components.router(true));
     }
 
     @AfterEach
@@ -255,7 +255,7 @@ class BudgetCheckHandlerTest {
         Components broken = Components.builder(Config.fromEnv(Map.of("TABLE_NAME", table))).dynamo(down.client())
                 .clock(clock).alertPublisher(message -> "unused").build();
         down.stop();
-        BudgetCheckHandler brokenHandler = new BudgetCheckHandler(BudgetCheckRoutes.router(broken, true));
+        BudgetCheckHandler brokenHandler = new BudgetCheckHandler(broken.router(true));
 
         APIGatewayV2HTTPResponse response = brokenHandler.handleRequest(event("headroom.json"), new TestContext());
 
@@ -374,7 +374,7 @@ class BudgetCheckHandlerTest {
                     }
                     return real.publish(message);
                 }).build();
-        BudgetCheckHandler crashingHandler = new BudgetCheckHandler(BudgetCheckRoutes.router(crashing, true));
+        BudgetCheckHandler crashingHandler = new BudgetCheckHandler(crashing.router(true));
 
         // the first check claims 50 and 75, then "crashes" before publishing; its answer is still served
         assertThat(crashingHandler.handleRequest(event("headroom.json"), new TestContext()).getStatusCode())

@@ -5,12 +5,10 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Clock;
 import java.time.Duration;
-import org.costobservatory.config.Components;
-import org.costobservatory.config.Config;
+import org.costobservatory.domain.ReportKind;
 import org.costobservatory.ingest.IngestInvocation;
-import org.costobservatory.ingest.IngestJob;
+import org.costobservatory.wiring.Functions;
 
 /**
  * Scheduled daily (EventBridge Scheduler passes {@code {"scheduled_time": ...}}) or invoked by hand with
@@ -18,35 +16,18 @@ import org.costobservatory.ingest.IngestJob;
  * destination see it.
  */
 public final class CostReportHandler implements RequestStreamHandler {
-    private final IngestJob job;
-    private final Clock clock;
-    private final Duration margin;
+    private final IngestInvocation invocation;
 
     public CostReportHandler() {
-        this(initialise(Config.fromEnv()));
+        this(Functions.ingest(ReportKind.COST));
     }
 
-    private CostReportHandler(Components components) {
-        this(CostReportJob.create(components)::run, components.clock(), components.config().deadlineMargin());
-    }
-
-    public CostReportHandler(IngestJob job, Clock clock, Duration margin) {
-        this.job = job;
-        this.clock = clock;
-        this.margin = margin;
-    }
-
-    /** Fails at init when the admin key is not configured, and reads it once, here. */
-    private static Components initialise(Config config) {
-        config.requireAdminKeySource();
-        Components components = Components.create(config);
-        components.adminReports();
-        return components;
+    CostReportHandler(IngestInvocation invocation) {
+        this.invocation = invocation;
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        IngestInvocation.run("cost", job, input, output, Duration.ofMillis(context.getRemainingTimeInMillis()),
-                margin, clock);
+        invocation.handle(input, output, Duration.ofMillis(context.getRemainingTimeInMillis()));
     }
 }

@@ -28,24 +28,25 @@ import org.costobservatory.anthropic.FakeAdminApi;
 import org.costobservatory.anthropic.ReportJsonWriter;
 import org.costobservatory.anthropic.ReportParseException;
 import org.costobservatory.anthropic.StaticAdminKey;
-import org.costobservatory.config.Components;
 import org.costobservatory.config.Config;
-import org.costobservatory.config.Json;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
 import org.costobservatory.domain.ReportKind;
+import org.costobservatory.domain.SpendScope;
 import org.costobservatory.domain.Workspace;
+import org.costobservatory.ingest.CostReportJob;
+import org.costobservatory.ingest.IngestInvocation;
 import org.costobservatory.ingest.IngestRequest;
 import org.costobservatory.ingest.IngestSummary;
+import org.costobservatory.json.Json;
 import org.costobservatory.log.Log;
-import org.costobservatory.store.SpendScope;
 import org.costobservatory.store.StoredCostDay;
 import org.costobservatory.testing.DynamoDbLocal;
 import org.costobservatory.testing.TestContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.costobservatory.wiring.Components;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The daily cost run end to end: WireMock serves Anthropic's wire format, DynamoDB Local stores it. */
 class CostReportJobTest {
@@ -55,23 +56,14 @@ class CostReportJobTest {
     /** FakeAdminApi's "now" is 2026-08-14T02:30Z: the daily run scheduled then covers complete days up to the 13th. */
     private static final IngestRequest DAILY_RUN = new IngestRequest.Scheduled(Instant.parse("2026-08-14T02:30:00Z"));
 
-    private static FakeAdminApi api;
+    /** Started once for the class, reset before each test, closed after the last. */
+    @RegisterExtension
+    static final FakeAdminApi api = FakeAdminApi.start();
     private Components components;
     private CostReportJob job;
 
-    @BeforeAll
-    static void startApi() {
-        api = FakeAdminApi.start();
-    }
-
-    @AfterAll
-    static void stopApi() {
-        api.close();
-    }
-
     @BeforeEach
     void setUp() {
-        api.reset();
         DynamoDbLocal local = DynamoDbLocal.shared();
         String table = local.newTable();
         components = Components.builder(Config.fromEnv(Map.of("TABLE_NAME", table)))
@@ -82,7 +74,7 @@ class CostReportJobTest {
                     throw new AssertionError("no budget exists, so no alert may be published");
                 })
                 .build();
-        job = CostReportJob.create(components);
+        job = components.costReportJob();
         api.server().stubFor(get(urlPathEqualTo(FakeAdminApi.WORKSPACES_PATH)).willReturn(json(
                 ReportJsonWriter.workspacesPage(List.of(new Workspace(SUPPORT, "Support Bot", Optional.empty()),
                         new Workspace(BATCH, "Nightly Batch", Optional.of(Instant.parse("2026-07-01T00:00:00Z")))),
@@ -298,7 +290,8 @@ class CostReportJobTest {
     void theHandlerRunsFromTheScheduledEventAndABackfillEvent() throws Exception {
         serve(fiveDaysInThreePages("465.000000"));
         setWatermark("2026-08-09T00:00:00Z");
-        CostReportHandler handler = new CostReportHandler(job::run, api.clock(), Duration.ofSeconds(20));
+        CostReportHandler handler = new CostReportHandler(new IngestInvocation(ReportKind.COST, job::run, api.clock(),
+                Duration.ofSeconds(20)));
 
         // The scheduled event in events/ is for 2026-11-24; this test's clock stands at 2026-08-14, so the window
         // ends at today's date on the clock: a scheduled time in the future never pulls an incomplete day.

@@ -21,23 +21,24 @@ import org.costobservatory.anthropic.FakeAdminApi;
 import org.costobservatory.anthropic.ReportJsonWriter;
 import org.costobservatory.anthropic.ReportParseException;
 import org.costobservatory.anthropic.StaticAdminKey;
-import org.costobservatory.config.Components;
 import org.costobservatory.config.Config;
-import org.costobservatory.config.Json;
 import org.costobservatory.domain.ReportKind;
+import org.costobservatory.domain.SpendScope;
 import org.costobservatory.domain.UsageBucket;
 import org.costobservatory.domain.UsageRow;
+import org.costobservatory.ingest.IngestInvocation;
 import org.costobservatory.ingest.IngestRequest;
 import org.costobservatory.ingest.IngestSummary;
+import org.costobservatory.ingest.UsageReportJob;
+import org.costobservatory.json.Json;
 import org.costobservatory.pricing.PricedUsageRow;
 import org.costobservatory.store.DailySpend;
-import org.costobservatory.store.SpendScope;
 import org.costobservatory.testing.DynamoDbLocal;
 import org.costobservatory.testing.TestContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.costobservatory.wiring.Components;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The hourly usage run end to end: WireMock serves Anthropic's wire format, DynamoDB Local stores it. */
 class UsageReportJobTest {
@@ -46,23 +47,14 @@ class UsageReportJobTest {
     /** FakeAdminApi's clock stands at 2026-08-14T02:30Z; the run scheduled at 02:10 covers complete hours to 02:00. */
     private static final IngestRequest HOURLY_RUN = new IngestRequest.Scheduled(Instant.parse("2026-08-14T02:10:00Z"));
 
-    private static FakeAdminApi api;
+    /** Started once for the class, reset before each test, closed after the last. */
+    @RegisterExtension
+    static final FakeAdminApi api = FakeAdminApi.start();
     private Components components;
     private UsageReportJob job;
 
-    @BeforeAll
-    static void startApi() {
-        api = FakeAdminApi.start();
-    }
-
-    @AfterAll
-    static void stopApi() {
-        api.close();
-    }
-
     @BeforeEach
     void setUp() {
-        api.reset();
         DynamoDbLocal local = DynamoDbLocal.shared();
         components = Components.builder(Config.fromEnv(Map.of("TABLE_NAME", local.newTable())))
                 .dynamo(local.client())
@@ -72,7 +64,7 @@ class UsageReportJobTest {
                     throw new AssertionError("no budget exists, so no alert may be published");
                 })
                 .build();
-        job = UsageReportJob.create(components);
+        job = components.usageReportJob();
         components.watermarks().advance(ReportKind.USAGE, Instant.parse("2026-08-13T22:00:00Z"),
                 Instant.parse("2026-08-13T22:00:00Z"));
     }
@@ -221,7 +213,8 @@ class UsageReportJobTest {
     @Test
     void theHandlerRunsFromTheScheduledEvent() throws Exception {
         serve(fourHoursInThreePages());
-        UsageReportHandler handler = new UsageReportHandler(job::run, api.clock(), Duration.ofSeconds(20));
+        UsageReportHandler handler = new UsageReportHandler(new IngestInvocation(ReportKind.USAGE, job::run,
+                api.clock(), Duration.ofSeconds(20)));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         handler.handleRequest(new ByteArrayInputStream(Files.readAllBytes(Path.of(getClass()

@@ -12,20 +12,19 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.costobservatory.config.Components;
 import org.costobservatory.config.Config;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
 import org.costobservatory.domain.ReportKind;
 import org.costobservatory.domain.UsageRow;
 import org.costobservatory.functions.budgetcheck.BudgetCheckHandler;
-import org.costobservatory.functions.budgetcheck.BudgetCheckRoutes;
 import org.costobservatory.log.Log;
 import org.costobservatory.pricing.PricedUsageRow;
 import org.costobservatory.store.RunInfo;
 import org.costobservatory.store.dynamodb.Keys;
 import org.costobservatory.testing.DynamoDbLocal;
 import org.costobservatory.testing.TestContext;
+import org.costobservatory.wiring.Components;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -52,7 +51,7 @@ public final class HeadroomBenchmark {
                     .dynamo(dynamo).clock(Clock.fixed(NOW, ZoneOffset.UTC)).alertPublisher(message -> "bench")
                     .build();
             long seeded = seed(components, days);
-            BudgetCheckHandler handler = new BudgetCheckHandler(BudgetCheckRoutes.router(components, true));
+            BudgetCheckHandler handler = new BudgetCheckHandler(components.router(true));
             APIGatewayV2HTTPEvent put = EventLoader.loadApiGatewayHttpEvent("events/put-budget.json");
             put.setBody("{\"limit_usd\": 1000, \"period\": \"monthly\", \"scope\": {\"workspace_id\": \"default\"}}");
             handler.handleRequest(put, new TestContext());

@@ -27,13 +27,12 @@ import org.costobservatory.anthropic.ReportJsonWriter;
 import org.costobservatory.anthropic.ReportParser;
 import org.costobservatory.anthropic.StaticAdminKey;
 import org.costobservatory.anthropic.UsagePage;
-import org.costobservatory.config.Components;
 import org.costobservatory.config.Config;
 import org.costobservatory.domain.UsageBucket;
 import org.costobservatory.domain.UsageRow;
-import org.costobservatory.functions.usagereport.UsageReportJob;
 import org.costobservatory.ingest.IngestRequest;
 import org.costobservatory.ingest.IngestSummary;
+import org.costobservatory.ingest.UsageReportJob;
 import org.costobservatory.log.Log;
 import org.costobservatory.pricing.PriceTable;
 import org.costobservatory.pricing.PricedUsageRow;
@@ -42,6 +41,7 @@ import org.costobservatory.store.RunInfo;
 import org.costobservatory.store.dynamodb.DynamoDbReportStore;
 import org.costobservatory.testing.DynamoDbLocal;
 import org.costobservatory.time.Deadline;
+import org.costobservatory.wiring.Components;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
@@ -176,7 +176,7 @@ public final class IngestBenchmark {
                 .adminReports(() -> AdminApiClient.create(URI.create("http://127.0.0.1:"
                         + standIn.getAddress().getPort()), new StaticAdminKey(KEY)))
                 .alertPublisher(message -> "none").build();
-        UsageReportJob job = UsageReportJob.create(components);
+        UsageReportJob job = components.usageReportJob();
         t0 = System.nanoTime();
         IngestSummary summary = job.run(new IngestRequest.Backfill(first, first.plusDays(days - 1L)),
                 Deadline.none(Clock.systemUTC()));

@@ -1,0 +1,260 @@
+package org.costobservatory.api;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.costobservatory.alert.AlertMessages;
+import org.costobservatory.budget.HeadroomAnswer;
+import org.costobservatory.budget.Spend;
+import org.costobservatory.domain.Money;
+import org.costobservatory.report.DashboardData;
+import org.costobservatory.store.AlertRecord;
+import org.costobservatory.store.Watermark;
+
+/**
+ * The dashboard as one HTML page with inline SVG, drawn on the server: nothing is loaded from anywhere else. Every
+ * figure shown sits in an element with {@code data-budget} / {@code data-field} attributes, so tests (and scripts)
+ * can read exactly what a person sees.
+ */
+final class DashboardPage {
+    private static final String STYLE = """
+            body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}
+            header{background:#1d2330;color:#fff;padding:16px 28px}header h1{margin:0;font-size:20px}
+            header p{margin:4px 0 0;color:#c8cdd8}main{padding:20px 28px;display:grid;gap:20px}
+            .budgets{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:16px}
+            article,section.panel{background:#fff;border-radius:10px;padding:16px 18px;box-shadow:0 1px 3px #0002}
+            article h2{margin:0 0 2px;font-size:16px;display:flex;justify-content:space-between;align-items:center}
+            .badge{font-size:12px;border-radius:10px;padding:2px 10px;color:#fff;text-transform:uppercase}
+            .allow{background:#2e7d32}.warn{background:#ed8b00}.deny{background:#c62828}.stale{color:#c62828}
+            .meta{color:#5b6475;margin:0 0 8px;font-size:12.5px}dl{display:grid;grid-template-columns:repeat(4,1fr);gap:4px 12px;margin:8px 0}
+            dt{font-size:11.5px;color:#5b6475}dd{margin:0;font-weight:600}h3{font-size:14px;margin:0 0 8px}
+            table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:5px 6px;border-bottom:1px solid #e6e8ee;font-size:13px}
+            td.num{text-align:right;font-variant-numeric:tabular-nums}.grid2{display:grid;grid-template-columns:1fr 1fr;gap:16px}
+            .legend span{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 4px 0 10px}
+            """;
+    private static final String SETTLED = "#3559b7";
+    private static final String PROVISIONAL = "#9db3ea";
+    private static final String FORECAST = "#ed8b00";
+
+    private DashboardPage() {
+    }
+
+    static String render(DashboardData.View view) {
+        StringBuilder html = new StringBuilder(16_384);
+        html.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
+                .append("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">")
+                .append("<title>Cost Observatory</title><style>").append(STYLE).append("</style></head><body>");
+        html.append("<header><h1>Cost Observatory</h1><p>");
+        html.append("Usage data as of <span data-field=\"data_as_of\">")
+                .append(view.usage().map(w -> w.storedThrough().toString()).orElse("never")).append("</span>");
+        if (view.stale()) {
+            html.append(" <strong class=\"stale\" data-field=\"stale\">stale</strong>");
+        }
+        html.append(" · cost report settled through <span data-field=\"settled_through\">")
+                .append(view.cost().map(w -> w.settledThrough().toString()).orElse("nothing yet")).append("</span>")
+                .append(" · page generated ").append(view.generatedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                .append("</p></header><main>");
+
+        html.append("<section class=\"budgets\">");
+        if (view.budgets().isEmpty()) {
+            html.append("<section class=\"panel\"><h3>No budgets yet</h3><p>Create one with "
+                    + "<code>PUT /v1/budgets/{name}</code> or <code>observatory budgets set</code>.</p></section>");
+        }
+        for (DashboardData.BudgetView budget : view.budgets()) {
+            budget(html, budget);
+        }
+        html.append("</section>");
+
+        html.append("<div class=\"grid2\">");
+        slices(html, "Spend by model this month (" + view.month().start().toLocalDate() + " to "
+                + view.month().end().toLocalDate().minusDays(1) + ")", "model", view.byModel());
+        slices(html, "Spend by workspace this month", "workspace", view.byWorkspace());
+        html.append("</div>");
+
+        alerts(html, view.recentAlerts());
+        freshness(html, view);
+        html.append("</main></body></html>");
+        return html.toString();
+    }
+
+    private static void budget(StringBuilder html, DashboardData.BudgetView view) {
+        HeadroomAnswer answer = view.answer();
+        String name = escape(answer.budget().name());
+        String decision = answer.decision().id();
+        html.append("<article data-budget=\"").append(name).append("\"><h2>").append(name)
+                .append(" <span class=\"badge ").append(decision).append("\" data-budget=\"").append(name)
+                .append("\" data-field=\"decision\">").append(decision).append("</span></h2>");
+        html.append("<p class=\"meta\">").append(answer.budget().period().id()).append(" · ")
+                .append(escape(answer.budget().timeZone().getId())).append(" · ")
+                .append(escape(answer.budget().scope().describe())).append(" · resets ")
+                .append(answer.period().end().toLocalDate()).append(" · basis ").append(answer.basis())
+                .append(answer.stale() ? " · <strong class=\"stale\">stale</strong>" : "").append("</p>");
+        gauge(html, answer, view.forecastUsd());
+        html.append("<dl>");
+        field(html, name, "Spent", "spent_usd", "$", answer.spentUsd());
+        field(html, name, "Settled", "settled_usd", "$", answer.settledUsd());
+        field(html, name, "Provisional", "provisional_usd", "$", answer.provisionalUsd());
+        field(html, name, "Limit", "limit_usd", "$", answer.budget().limitUsd().setScale(2, RoundingMode.HALF_UP));
+        field(html, name, "Remaining", "remaining_usd", "$", answer.remainingUsd());
+        field(html, name, "Used %", "percent_used", "", answer.percentUsed());
+        html.append("<div><dt>Forecast</dt><dd>");
+        if (view.forecastUsd().isPresent()) {
+            html.append("$<span data-budget=\"").append(name).append("\" data-field=\"forecast_usd\">")
+                    .append(view.forecastUsd().get().toPlainString()).append("</span>");
+        } else {
+            html.append("<span data-budget=\"").append(name).append("\" data-field=\"forecast_usd\">—</span>");
+        }
+        html.append("</dd></div>");
+        html.append("<div><dt>Crossed</dt><dd data-budget=\"").append(name).append("\" data-field=\"thresholds_crossed\">")
+                .append(answer.thresholdsCrossed().isEmpty() ? "none" : String.join(", ",
+                        answer.thresholdsCrossed().stream().map(t -> AlertMessages.percentText(t) + "%").toList()))
+                .append("</dd></div></dl>");
+        daily(html, answer, view.days());
+        html.append("</article>");
+    }
+
+    private static void field(StringBuilder html, String budget, String label, String field, String prefix,
+                              BigDecimal value) {
+        // The sign goes before the currency symbol (-$34.98); the element holds the plain number.
+        String sign = value.signum() < 0 && !prefix.isEmpty() ? "-" : "";
+        html.append("<div><dt>").append(label).append("</dt><dd>").append(sign).append(prefix)
+                .append("<span data-budget=\"").append(budget).append("\" data-field=\"").append(field)
+                .append("\" data-value=\"").append(value.toPlainString()).append("\">")
+                .append((sign.isEmpty() ? value : value.negate()).toPlainString()).append("</span></dd></div>");
+    }
+
+    /** Settled and provisional parts against the limit, with the forecast marked. */
+    private static void gauge(StringBuilder html, HeadroomAnswer answer, Optional<BigDecimal> forecast) {
+        double limit = answer.budget().limitUsd().doubleValue();
+        double scale = Math.max(limit, Math.max(answer.spentUsd().doubleValue(),
+                forecast.map(BigDecimal::doubleValue).orElse(0.0))) * 1.05;
+        double width = 400;
+        double settled = answer.settledUsd().doubleValue() / scale * width;
+        double provisional = answer.provisionalUsd().doubleValue() / scale * width;
+        double limitX = limit / scale * width;
+        html.append(String.format(Locale.ROOT, "<svg role=\"img\" aria-label=\"spend against limit\" width=\"100%%\" "
+                + "viewBox=\"0 0 %.0f 34\" preserveAspectRatio=\"none\"><rect x=\"0\" y=\"6\" width=\"%.0f\" height=\"16\" "
+                + "rx=\"3\" fill=\"#e6e8ee\"/><rect x=\"0\" y=\"6\" width=\"%.2f\" height=\"16\" fill=\"%s\"/>"
+                + "<rect x=\"%.2f\" y=\"6\" width=\"%.2f\" height=\"16\" fill=\"%s\"/>"
+                + "<line x1=\"%.2f\" x2=\"%.2f\" y1=\"2\" y2=\"26\" stroke=\"#1d2330\" stroke-width=\"2\"/>",
+                width, width, settled, SETTLED, settled, provisional, PROVISIONAL, limitX, limitX));
+        forecast.ifPresent(value -> {
+            double x = Math.min(width, value.doubleValue() / scale * width);
+            html.append(String.format(Locale.ROOT, "<path d=\"M%.2f 24 l-5 8 h10 z\" fill=\"%s\"/>", x, FORECAST));
+        });
+        html.append("</svg><div class=\"legend meta\"><span style=\"background:").append(SETTLED)
+                .append("\"></span>settled<span style=\"background:").append(PROVISIONAL)
+                .append("\"></span>provisional<span style=\"background:#1d2330;width:2px\"></span>limit")
+                .append("<span style=\"background:").append(FORECAST).append("\"></span>forecast at period end</div>");
+    }
+
+    /** One bar per UTC day of the period so far: settled below, provisional on top. */
+    private static void daily(StringBuilder html, HeadroomAnswer answer, List<Spend.DaySpend> days) {
+        LocalDate first = answer.period().startInstant().atOffset(ZoneOffset.UTC).toLocalDate();
+        LocalDate last = answer.period().endInstant().minusNanos(1).atOffset(ZoneOffset.UTC).toLocalDate();
+        Map<LocalDate, Spend.DaySpend> byDate = new HashMap<>();
+        days.forEach(day -> byDate.put(day.date(), day));
+        int count = (int) java.time.temporal.ChronoUnit.DAYS.between(first, last) + 1;
+        double max = days.stream().mapToDouble(d -> d.totalCents().doubleValue()).max().orElse(0);
+        double width = 400;
+        double height = 80;
+        double slot = width / count;
+        html.append("<h3>Daily spend (UTC days)</h3><svg role=\"img\" aria-label=\"daily spend\" width=\"100%\" "
+                + "viewBox=\"0 0 400 96\" preserveAspectRatio=\"none\">");
+        for (int i = 0; i < count; i++) {
+            Spend.DaySpend day = byDate.get(first.plusDays(i));
+            if (day == null || max == 0) {
+                continue;
+            }
+            double settled = day.settledCents().doubleValue() / max * height;
+            double provisional = day.provisionalCents().doubleValue() / max * height;
+            double x = i * slot + slot * 0.1;
+            double w = Math.max(1, slot * 0.8);
+            html.append(String.format(Locale.ROOT, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
+                    + "fill=\"%s\"><title>%s settled $%s</title></rect>", x, height - settled, w, settled, SETTLED,
+                    day.date(), Money.centsToRoundedUsd(day.settledCents())));
+            html.append(String.format(Locale.ROOT, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
+                    + "fill=\"%s\"><title>%s provisional $%s</title></rect>", x, height - settled - provisional, w,
+                    provisional, PROVISIONAL, day.date(), Money.centsToRoundedUsd(day.provisionalCents())));
+        }
+        html.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"94\" font-size=\"9\" fill=\"#5b6475\">%s</text>"
+                + "<text x=\"400\" y=\"94\" font-size=\"9\" fill=\"#5b6475\" text-anchor=\"end\">%s</text></svg>",
+                first, last));
+    }
+
+    private static void slices(StringBuilder html, String title, String kind, List<DashboardData.Slice> slices) {
+        html.append("<section class=\"panel\" data-breakdown=\"").append(kind).append("\"><h3>").append(escape(title))
+                .append("</h3><table>");
+        double max = slices.stream().mapToDouble(s -> s.usd().doubleValue()).max().orElse(0);
+        if (slices.isEmpty()) {
+            html.append("<tr><td>No spend stored for this month yet.</td></tr>");
+        }
+        for (DashboardData.Slice slice : slices) {
+            double bar = max == 0 ? 0 : slice.usd().doubleValue() / max * 160;
+            html.append("<tr><td>").append(escape(slice.name())).append("</td><td>")
+                    .append(String.format(Locale.ROOT, "<svg width=\"160\" height=\"10\"><rect width=\"%.1f\" "
+                            + "height=\"10\" rx=\"2\" fill=\"%s\"/></svg>", bar, SETTLED))
+                    .append("</td><td class=\"num\">$<span data-").append(kind).append("=\"")
+                    .append(escape(slice.key())).append("\" data-field=\"spent_usd\">")
+                    .append(slice.usd().toPlainString()).append("</span></td></tr>");
+        }
+        html.append("</table></section>");
+    }
+
+    private static void alerts(StringBuilder html, List<AlertRecord> alerts) {
+        html.append("<section class=\"panel\"><h3>Recent alerts</h3><table><tr><th>Sent</th><th>Budget</th>"
+                + "<th>Threshold</th><th>Period start</th><th>Spent</th></tr>");
+        if (alerts.isEmpty()) {
+            html.append("<tr><td colspan=\"5\">No alert has been sent yet.</td></tr>");
+        }
+        for (AlertRecord alert : alerts) {
+            html.append("<tr data-alert=\"").append(escape(alert.budget())).append("\"><td>")
+                    .append(alert.sentAt().map(Instant::toString).orElse("pending (" + alert.state() + ")"))
+                    .append("</td><td>").append(escape(alert.budget())).append("</td><td class=\"num\">")
+                    .append(AlertMessages.percentText(alert.thresholdPercent())).append("%</td><td>")
+                    .append(escape(alert.periodStart())).append("</td><td class=\"num\">")
+                    .append(alert.spentUsd().map(v -> "$" + v.toPlainString()).orElse("")).append("</td></tr>");
+        }
+        html.append("</table></section>");
+    }
+
+    private static void freshness(StringBuilder html, DashboardData.View view) {
+        html.append("<section class=\"panel\"><h3>Data freshness</h3><table><tr><th>Report</th><th>Stored through</th>"
+                + "<th>Last successful run</th><th>Its window</th></tr>");
+        row(html, "cost (settled, daily)", view.cost());
+        row(html, "usage (provisional, hourly)", view.usage());
+        html.append("</table><p class=\"meta\">Settled = Anthropic's cost report for complete UTC days (plus Priority "
+                + "Tier usage at list price, which it omits). Provisional = usage at list price since then. Forecast = "
+                + "spend so far divided by the share of the period the data covers.</p></section>");
+    }
+
+    private static void row(StringBuilder html, String label, Optional<Watermark> mark) {
+        html.append("<tr><td>").append(label).append("</td><td>")
+                .append(mark.map(w -> w.storedThrough().toString()).orElse("nothing stored")).append("</td><td>")
+                .append(mark.flatMap(Watermark::lastSuccessAt).map(Instant::toString).orElse("—")).append("</td><td>")
+                .append(mark.flatMap(Watermark::lastWindowFrom).map(Instant::toString).orElse(""))
+                .append(mark.flatMap(Watermark::lastWindowTo).map(to -> " – " + to).orElse("")).append("</td></tr>");
+    }
+
+    static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,50 @@
+package org.costobservatory.wiring;
+
+import java.net.URI;
+import java.util.Map;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * The one AWS client factory. Credentials come from the default chain (an explicit credentials provider would break
+ * SnapStart). Region and endpoints come from the environment map the configuration was read from:
+ * {@code AWS_REGION}, {@code AWS_ENDPOINT_URL_DYNAMODB}, {@code AWS_ENDPOINT_URL_SNS} and
+ * {@code AWS_ENDPOINT_URL_SSM}; in Lambda that map is the process environment, so nothing changes there, while local
+ * mode and tests pass their own.
+ */
+public final class AwsClients {
+    private AwsClients() {
+    }
+
+    public static DynamoDbClient dynamoDb(Map<String, String> env) {
+        return configured(DynamoDbClient.builder(), env, "AWS_ENDPOINT_URL_DYNAMODB")
+                .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    public static SnsClient sns(Map<String, String> env) {
+        return configured(SnsClient.builder(), env, "AWS_ENDPOINT_URL_SNS")
+                .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    public static SsmClient ssm(Map<String, String> env) {
+        return configured(SsmClient.builder(), env, "AWS_ENDPOINT_URL_SSM")
+                .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    private static <B extends AwsClientBuilder<B, C>, C> B configured(B builder, Map<String, String> env,
+                                                                     String endpointVariable) {
+        String endpoint = env.get(endpointVariable);
+        if (endpoint != null && !endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint.trim()));
+        }
+        String region = env.get("AWS_REGION");
+        if (region != null && !region.isBlank()) {
+            builder.region(Region.of(region.trim()));
+        }
+        return builder;
+    }
+}

@@ -1,0 +1,279 @@
+package org.costobservatory.wiring;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.costobservatory.alert.AlertEvaluation;
+import org.costobservatory.alert.AlertPublisher;
+import org.costobservatory.alert.BudgetAlerts;
+import org.costobservatory.alert.SnsAlertPublisher;
+import org.costobservatory.alert.ThresholdAlerts;
+import org.costobservatory.anthropic.AdminReports;
+import org.costobservatory.api.ApiRequest;
+import org.costobservatory.api.ApiResponse;
+import org.costobservatory.api.ApiRouter;
+import org.costobservatory.api.BudgetRoutes;
+import org.costobservatory.api.ReportRoutes;
+import org.costobservatory.budget.HeadroomService;
+import org.costobservatory.budget.SpendCalculator;
+import org.costobservatory.config.Config;
+import org.costobservatory.config.ConfigException;
+import org.costobservatory.domain.ReportKind;
+import org.costobservatory.ingest.AfterIngest;
+import org.costobservatory.ingest.CostReportJob;
+import org.costobservatory.ingest.IngestJob;
+import org.costobservatory.ingest.UsageReportJob;
+import org.costobservatory.pricing.PriceTable;
+import org.costobservatory.pricing.UsagePricer;
+import org.costobservatory.report.DashboardData;
+import org.costobservatory.report.Reports;
+import org.costobservatory.store.AlertStore;
+import org.costobservatory.store.BudgetStore;
+import org.costobservatory.store.ReportStore;
+import org.costobservatory.store.SpendStore;
+import org.costobservatory.store.WatermarkStore;
+import org.costobservatory.store.WorkspaceStore;
+import org.costobservatory.store.dynamodb.DynamoDbAlertStore;
+import org.costobservatory.store.dynamodb.DynamoDbBudgetStore;
+import org.costobservatory.store.dynamodb.DynamoDbReportStore;
+import org.costobservatory.store.dynamodb.DynamoDbSpendStore;
+import org.costobservatory.store.dynamodb.DynamoDbWatermarkStore;
+import org.costobservatory.store.dynamodb.DynamoDbWorkspaceStore;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The object graph every entry point uses: the Lambda handlers' no-argument constructors, the local runner and the
+ * CLI. Built once from {@link Config}; the builder lets local mode and tests swap the DynamoDB client, the clock,
+ * the alert publisher and the Admin API client.
+ */
+public final class Components {
+    private final Config config;
+    private final Clock clock;
+    private final DynamoDbClient dynamo;
+    private final ReportStore reports;
+    private final SpendStore spend;
+    private final WatermarkStore watermarks;
+    private final WorkspaceStore workspaces;
+    private final BudgetStore budgets;
+    private final AlertStore alerts;
+    private final UsagePricer pricer;
+    private final Supplier<AlertPublisher> publisher;
+    private final Supplier<AdminReports> adminReports;
+    private final SpendCalculator calculator;
+    private final HeadroomService headroom;
+    private final boolean alertsEnabled;
+    private AlertPublisher publisherInstance;
+    private AdminReports adminReportsInstance;
+
+    private Components(Builder builder) {
+        this.config = builder.config;
+        this.clock = builder.clock;
+        this.dynamo = builder.dynamo != null ? builder.dynamo : AwsClients.dynamoDb(config.environment());
+        this.alertsEnabled = builder.alertsEnabled;
+        String table = config.tableName();
+        this.reports = new DynamoDbReportStore(dynamo, table);
+        this.spend = new DynamoDbSpendStore(dynamo, table);
+        this.watermarks = new DynamoDbWatermarkStore(dynamo, table);
+        this.workspaces = new DynamoDbWorkspaceStore(dynamo, table);
+        this.budgets = new DynamoDbBudgetStore(dynamo, table);
+        this.alerts = new DynamoDbAlertStore(dynamo, table);
+        this.pricer = new UsagePricer(config.priceTableFile().map(PriceTable::fromFile).orElseGet(PriceTable::bundled));
+        this.publisher = builder.publisher != null ? builder.publisher : () -> snsPublisher(config);
+        this.adminReports = builder.adminReports != null ? builder.adminReports
+                : () -> AdminReportsFactory.fromConfig(config, clock);
+        this.calculator = new SpendCalculator(spend, watermarks);
+        this.headroom = new HeadroomService(budgets, calculator, clock, config.staleAfter());
+    }
+
+    /** The AWS graph: DynamoDB and SNS from the environment, the admin key from SSM (or ANTHROPIC_ADMIN_KEY). */
+    public static Components create(Config config) {
+        return builder(config).build();
+    }
+
+    public static Builder builder(Config config) {
+        return new Builder(config);
+    }
+
+    private static AlertPublisher snsPublisher(Config config) {
+        String topic = config.alertTopicArn().orElseThrow(() -> new ConfigException(Config.ALERT_TOPIC_ARN
+                + " is required to send budget alerts"));
+        return new SnsAlertPublisher(AwsClients.sns(config.environment()), topic);
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public DynamoDbClient dynamo() {
+        return dynamo;
+    }
+
+    public ReportStore reports() {
+        return reports;
+    }
+
+    public SpendStore spend() {
+        return spend;
+    }
+
+    public WatermarkStore watermarks() {
+        return watermarks;
+    }
+
+    public WorkspaceStore workspaces() {
+        return workspaces;
+    }
+
+    public BudgetStore budgets() {
+        return budgets;
+    }
+
+    public AlertStore alerts() {
+        return alerts;
+    }
+
+    public UsagePricer pricer() {
+        return pricer;
+    }
+
+    public HeadroomService headroom() {
+        return headroom;
+    }
+
+    /** Finance-style exports of the stored reports. */
+    public Reports spendReports() {
+        return new Reports(reports, workspaces, watermarks);
+    }
+
+    /** What the dashboard shows. */
+    public DashboardData dashboardData() {
+        return new DashboardData(budgets, calculator, spend, workspaces, alerts, watermarks, clock,
+                config.staleAfter());
+    }
+
+    public synchronized AlertPublisher alertPublisher() {
+        if (publisherInstance == null) {
+            publisherInstance = Objects.requireNonNull(publisher.get(), "alert publisher");
+        }
+        return publisherInstance;
+    }
+
+    public ThresholdAlerts thresholdAlerts() {
+        return new ThresholdAlerts(alerts, message -> alertPublisher().publish(message), clock,
+                config.alertLease());
+    }
+
+    /** What headroom answers and ingest runs use: the threshold alerts, or nothing in review mode. */
+    public AlertEvaluation alertEvaluation() {
+        return alertsEnabled ? thresholdAlerts() : AlertEvaluation.OFF;
+    }
+
+    /** Threshold evaluation after every ingest run; nothing in review mode. */
+    public AfterIngest budgetAlerts() {
+        return alertsEnabled ? new BudgetAlerts(headroom, thresholdAlerts()) : AfterIngest.NOTHING;
+    }
+
+    /** False in review mode: thresholds are neither claimed nor published. */
+    public boolean alertsEnabled() {
+        return alertsEnabled;
+    }
+
+    /** The cost report run, as the daily function, local mode and the CLI run it. */
+    public CostReportJob costReportJob() {
+        return new CostReportJob(adminReports(), reports, watermarks, workspaces, budgetAlerts(), clock,
+                config.costLookbackDays());
+    }
+
+    /** The usage report run, as the hourly function, local mode and the CLI run it. */
+    public UsageReportJob usageReportJob() {
+        return new UsageReportJob(adminReports(), reports, watermarks, pricer, budgetAlerts(), clock,
+                config.usageLookbackHours(), config.usagePageHours());
+    }
+
+    public IngestJob ingestJob(ReportKind report) {
+        return switch (report) {
+            case COST -> costReportJob()::run;
+            case USAGE -> usageReportJob()::run;
+        };
+    }
+
+    /** The deployed API's routes, in matching order. */
+    public ApiRouter router(boolean requireIamCaller) {
+        return router(requireIamCaller, List.of());
+    }
+
+    /** The deployed routes plus {@code extra} groups (local mode adds its pull routes). */
+    public ApiRouter router(boolean requireIamCaller, List<Function<ApiRequest, Optional<ApiResponse>>> extra) {
+        BudgetRoutes budgetRoutes = new BudgetRoutes(budgets, headroom, alertEvaluation(), alerts, clock);
+        ReportRoutes reportRoutes = new ReportRoutes(spendReports(), dashboardData(), watermarks, clock,
+                config.staleAfter());
+        List<Function<ApiRequest, Optional<ApiResponse>>> routes = new ArrayList<>(List.of(budgetRoutes::handle,
+                reportRoutes::handle));
+        routes.addAll(extra);
+        return new ApiRouter(routes, requireIamCaller);
+    }
+
+    /** The Admin API client, built on first use (only the ingest functions need the admin key). */
+    public synchronized AdminReports adminReports() {
+        if (adminReportsInstance == null) {
+            adminReportsInstance = Objects.requireNonNull(adminReports.get(), "admin reports");
+        }
+        return adminReportsInstance;
+    }
+
+    /** Options for local mode and tests. */
+    public static final class Builder {
+        private final Config config;
+        private Clock clock = Clock.systemUTC();
+        private DynamoDbClient dynamo;
+        private Supplier<AlertPublisher> publisher;
+        private Supplier<AdminReports> adminReports;
+        private boolean alertsEnabled = true;
+
+        private Builder(Config config) {
+            this.config = Objects.requireNonNull(config);
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Builder dynamo(DynamoDbClient value) {
+            this.dynamo = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Builder alertPublisher(AlertPublisher value) {
+            Objects.requireNonNull(value);
+            this.publisher = () -> value;
+            return this;
+        }
+
+        public Builder adminReports(Supplier<AdminReports> value) {
+            this.adminReports = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * Review mode: answers and ingest runs never evaluate thresholds, so nothing is claimed or sent. A deployed
+         * stack's table reviewed from a terminal uses it unless the stack's topic is given.
+         */
+        public Builder withoutAlerts() {
+            this.alertsEnabled = false;
+            return this;
+        }
+
+        public Components build() {
+            return new Components(this);
+        }
+    }
+}
