@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.costobservatory.domain.UsageRow;
 import org.junit.jupiter.api.Test;
@@ -292,5 +295,32 @@ class PriceTableTest {
                 .getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> PriceTable.parse(json, "test.json"))
                 .hasMessageContaining("top level.batch_multiplier must be more than 0 and at most 1");
+    }
+
+    // --- the bundled table -------------------------------------------------------------------------------------------
+
+    @Test
+    void everyBundledEntryCarriesItsSourceUrl() {
+        List<ModelPrice> entries = PriceTable.bundled().entries();
+        assertThat(entries).hasSizeGreaterThan(25);
+        assertThat(entries).allSatisfy(entry ->
+                assertThat(entry.source()).as(entry.model() + " " + entry.effectiveFrom())
+                        .hasValueSatisfying(url -> assertThat(url).startsWith("https://")));
+    }
+
+    @Test
+    void theBundledTableMarksTheRetiredModelsWithTheirRetirementDates() {
+        Map<String, Optional<LocalDate>> retired = PriceTable.bundled().entries().stream()
+                .collect(Collectors.toMap(ModelPrice::model, ModelPrice::retired, (a, b) -> a));
+        assertThat(retired).containsEntry("claude-3-opus", Optional.of(LocalDate.parse("2026-01-05")))
+                .containsEntry("claude-3-haiku", Optional.of(LocalDate.parse("2026-04-20")))
+                .containsEntry("claude-3-5-haiku", Optional.of(LocalDate.parse("2026-02-19")))
+                .containsEntry("claude-3-7-sonnet", Optional.of(LocalDate.parse("2026-02-19")))
+                .containsEntry("claude-sonnet-4", Optional.of(LocalDate.parse("2026-06-15")))
+                .containsEntry("claude-opus-4", Optional.of(LocalDate.parse("2026-06-15")))
+                .containsEntry("claude-opus-4-1", Optional.of(LocalDate.parse("2026-08-05")))
+                .containsEntry("claude-sonnet-4-5", Optional.of(LocalDate.parse("2026-11-30")))
+                .containsEntry("claude-haiku-5-5", Optional.empty())
+                .containsEntry("claude-fable-5-2", Optional.empty());
     }
 }
