@@ -7,7 +7,8 @@ import java.math.BigDecimal;
  *
  * @param cents     everything: tokens at the tier's price plus web search
  * @param pricedAs  the price-table model used
- * @param unpriced  true when the model is not in the table and was priced as the most expensive known model
+ * @param unpriced  true when the table has no list price for the model on that date, so it was priced as
+ *                  {@code pricedAs}: the most expensive current model of its family, else of any family
  */
 public record PricedUsage(BigDecimal cents, String pricedAs, boolean unpriced) {
 }

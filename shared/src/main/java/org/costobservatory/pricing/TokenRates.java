@@ -14,9 +14,21 @@ public record TokenRates(BigDecimal input, BigDecimal output, BigDecimal cacheWr
         Objects.requireNonNull(cacheRead, "cache_read");
     }
 
-    /** A cost ordering for "the most expensive model": output price first, then input. */
+    /**
+     * A cost ordering for "the most expensive model": output price first, then input, then the cache rates, so that
+     * models with the same input and output price (Fable 5 and 5.1) still have an order.
+     */
     int compareCost(TokenRates other) {
-        int byOutput = output.compareTo(other.output);
-        return byOutput != 0 ? byOutput : input.compareTo(other.input);
+        int compared = output.compareTo(other.output);
+        if (compared == 0) {
+            compared = input.compareTo(other.input);
+        }
+        if (compared == 0) {
+            compared = cacheWrite1h.compareTo(other.cacheWrite1h);
+        }
+        if (compared == 0) {
+            compared = cacheWrite5m.compareTo(other.cacheWrite5m);
+        }
+        return compared != 0 ? compared : cacheRead.compareTo(other.cacheRead);
     }
 }

@@ -11,8 +11,9 @@ import org.costobservatory.domain.UsageRow;
 import org.costobservatory.log.Log;
 
 /**
- * Prices usage lines at list price. A model missing from the table is never counted as $0: it is priced as the most
- * expensive model known on that date, flagged as unpriced, and logged once per process.
+ * Prices usage lines at list price. A model with no list price on the line's date is never counted as $0: it is
+ * priced as the most expensive current model of its family, else the most expensive current model (never a retired
+ * one, see {@link PriceTable#fallbackFor}), flagged as unpriced, and logged once per process.
  */
 public final class UsagePricer {
     private static final Log LOG = Log.get(UsagePricer.class);
@@ -37,10 +38,10 @@ public final class UsagePricer {
         ModelPrice price = table.lookup(row.model(), date).orElse(null);
         boolean unpriced = price == null;
         if (unpriced) {
-            price = table.mostExpensive(date);
+            price = table.fallbackFor(row.model(), date);
             if (reportedUnpriced.add(row.model())) {
-                LOG.warn("model has no price; counting it at the most expensive known model's price",
-                        "model", row.model(), "priced_as", price.model());
+                LOG.warn("model has no list price; counting it at the price of the most expensive current model of"
+                        + " its family, or of any family", "model", row.model(), "priced_as", price.model());
             }
         }
         TokenRates rates = price.ratesFor(row.contextWindow());

@@ -56,22 +56,98 @@ class UsagePricerTest {
         assertThat(pricer.price(april).cents()).isEqualByComparingTo("500");
     }
 
+    /** One hour of every token kind: 1M uncached input, 2M cache reads, 400k 5m writes, 100k 1h writes, 200k output. */
+    private static UsageRow everyKind(String at, String model) {
+        return row(at, model, "standard", "0-200k", 1_000_000, 2_000_000, 400_000, 100_000, 200_000, 0);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            // input + cache read + 5m write + 1h write + output, in cents
+            "claude-haiku-5-5, 2026-11-24T10:00:00Z, 29",      // 10 + 2 + 5 + 2 + 10
+            "claude-fable-5-1, 2026-11-24T10:00:00Z, 2750",    // 1000 + 50 + 500 + 200 + 1000
+            "claude-mythos-5-1, 2026-11-24T10:00:00Z, 2750",
+            "claude-fable-5, 2026-11-24T10:00:00Z, 2900",      // cache reads at $1, not $0.25
+            "claude-fable-5-2, 2026-11-24T10:00:00Z, 2200",    // 800 + 40 + 400 + 160 + 800
+            "claude-opus-5-5, 2026-11-24T10:00:00Z, 1120",     // 400 + 40 + 200 + 80 + 400
+            "claude-sonnet-5-5, 2026-10-06T23:00:00Z, 580",    // 200 + 40 + 100 + 40 + 200
+            "claude-sonnet-5-5, 2026-10-07T00:00:00Z, 560"})   // cache reads $0.10 from 2026-10-07
+    void theNewModelsArePricedAtTheirListRates(String model, String at, String cents) {
+        PricedUsage price = pricer.price(everyKind(at, model));
+        assertThat(price.cents()).isEqualByComparingTo(cents);
+        assertThat(price.unpriced()).isFalse();
+        assertThat(price.pricedAs()).isEqualTo(model);
+    }
+
     @Test
-    void anUnknownModelIsPricedAsTheMostExpensiveKnownOneNeverAsZero() {
+    void sonnet55CacheReadsHalveOn2026_10_07() {
+        UsageRow before = row("2026-10-06T23:00:00Z", "claude-sonnet-5-5", "standard", "0-200k", 0, 1_000_000, 0, 0,
+                0, 0);
+        UsageRow after = row("2026-10-07T00:00:00Z", "claude-sonnet-5-5", "standard", "0-200k", 0, 1_000_000, 0, 0,
+                0, 0);
+        assertThat(pricer.price(before).cents()).isEqualByComparingTo("20");
+        assertThat(pricer.price(after).cents()).isEqualByComparingTo("10");
+    }
+
+    @Test
+    void haiku55IsPricedAsItselfNotAsTheDearestModel() {
+        // the headline of issue 9: before Haiku 5.5 was listed, 1M input tokens counted as $15 (Claude 3 Opus)
+        UsageRow usage = row("2026-11-24T00:00:00Z", "claude-haiku-5-5", "standard", "0-200k", 1_000_000, 0, 0, 0,
+                0, 0);
+        assertThat(pricer.price(usage).cents()).isEqualByComparingTo("10");
+    }
+
+    @Test
+    void anUnlistedHaikuIsPricedAsTheDearestCurrentHaikuNotAsARetiredOpus() {
+        UsageRow usage = row("2026-11-24T00:00:00Z", "claude-haiku-5-6", "standard", "0-200k", 1_000_000, 0, 0, 0,
+                0, 0);
+        PricedUsage price = pricer.price(usage);
+        assertThat(price.unpriced()).isTrue();
+        assertThat(price.pricedAs()).isEqualTo("claude-haiku-4-5");
+        assertThat(price.cents()).isEqualByComparingTo("100");
+    }
+
+    @Test
+    void anUnknownModelIsPricedAsTheDearestCurrentModelNeverARetiredOneNorZero() {
         UsageRow usage = row("2026-11-24T00:00:00Z", "claude-nova-9", "standard", "0-200k", 1_000_000, 0, 0, 0,
                 0, 0);
         PricedUsage price = pricer.price(usage);
         assertThat(price.unpriced()).isTrue();
-        // the most expensive models in the table are the $15 / $75 Opus generations
-        assertThat(price.cents()).isEqualByComparingTo("1500");
-        assertThat(price.cents().toString()).isEqualTo("1500");
-        assertThat(price.pricedAs()).isIn("claude-3-opus", "claude-opus-4", "claude-opus-4-1");
+        // $10 / $50 (Fable 5, cache reads $1), not the retired $15 / $75 Opus generations
+        assertThat(price.pricedAs()).isEqualTo("claude-fable-5");
+        assertThat(price.cents()).isEqualByComparingTo("1000");
+        assertThat(price.cents().toString()).isEqualTo("1000");
+    }
+
+    @Test
+    void opus41PricesUnlistedOpusModelsUntilItsRetirementDayOnly() {
+        UsageRow dayBefore = row("2026-08-04T12:00:00Z", "claude-opus-9", "standard", "0-200k", 1_000_000, 0, 0, 0,
+                0, 0);
+        UsageRow retirementDay = row("2026-08-05T00:00:00Z", "claude-opus-9", "standard", "0-200k", 1_000_000, 0, 0,
+                0, 0, 0);
+        assertThat(pricer.price(dayBefore).pricedAs()).isEqualTo("claude-opus-4-1");
+        assertThat(pricer.price(dayBefore).cents()).isEqualByComparingTo("1500");
+        assertThat(pricer.price(retirementDay).pricedAs()).isEqualTo("claude-opus-4-5");
+        assertThat(pricer.price(retirementDay).cents()).isEqualByComparingTo("500");
+    }
+
+    @Test
+    void anUnlistedSnapshotIsPricedAsItsFamilyNeverAsAShorterListedId() {
+        // claude-sonnet-5-7 is not listed: its snapshot must not be read as claude-sonnet-5
+        UsageRow usage = row("2026-12-01T00:00:00Z", "claude-sonnet-5-7-20261201", "standard", "0-200k", 1_000_000,
+                0, 0, 0, 0, 0);
+        PricedUsage price = pricer.price(usage);
+        assertThat(price.unpriced()).isTrue();
+        // Sonnet 4.5 retired on 2026-11-30, so the dearest current Sonnet is 4.6 at $3
+        assertThat(price.pricedAs()).isEqualTo("claude-sonnet-4-6");
+        assertThat(price.cents()).isEqualByComparingTo("300");
     }
 
     @ParameterizedTest
     @CsvSource({"claude-sonnet-4-20250514,claude-sonnet-4", "claude-sonnet-4-5-20250929,claude-sonnet-4-5",
             "claude-sonnet-4-5,claude-sonnet-4-5", "claude-3-5-haiku-20241022,claude-3-5-haiku",
-            "claude-opus-4-1-20250805,claude-opus-4-1"})
+            "claude-opus-4-1-20250805,claude-opus-4-1", "claude-haiku-5-5-20261007,claude-haiku-5-5",
+            "claude-fable-5-1-20260901,claude-fable-5-1", "claude-opus-5-20260724,claude-opus-5"})
     void snapshotIdsMatchTheirFamilyOnly(String model, String family) {
         assertThat(PriceTable.bundled().lookup(model, LocalDate.parse("2026-08-10")).orElseThrow().model())
                 .isEqualTo(family);
