@@ -116,6 +116,24 @@ class FreshMachineTest {
                 .containsEntry("cfn-lint", environment.resolve("bin/cfn-lint").toString());
     }
 
+    /** Its programs would point at the old place, so the environment is made again where the project now is. */
+    @Test
+    void aMovedProjectGetsAFreshEnvironment() throws Exception {
+        install("chromium");
+        install("curl");
+        install("python3");
+        assertThat(verify(work, clone.resolve("scripts/verify").toString()).exitCode()).isZero();
+        Path moved = Files.move(clone, work.resolve("moved"));
+        clearLog();
+
+        Result result = verify(work, moved.resolve("scripts/verify").toString());
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(lines("python3")).containsExactly("-m venv " + moved.resolve(".tools/python"));
+        assertThat(toolsMavenSaw()).containsEntry("moto_server", moved.resolve(".tools/python/bin/moto_server")
+                .toString());
+    }
+
     @Test
     void aUserWithPasswordlessSudoInstallsThroughSudo() throws Exception {
         install("apt-get");
