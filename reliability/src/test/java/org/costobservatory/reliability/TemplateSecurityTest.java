@@ -38,7 +38,7 @@ class TemplateSecurityTest {
         try {
             lint = new ProcessBuilder("cfn-lint", TEMPLATE.toString()).redirectErrorStream(true).start();
         } catch (java.io.IOException e) {
-            throw new AssertionError("cfn-lint is required (pip install cfn-lint); .ci/run checks for it", e);
+            throw new AssertionError("cfn-lint is required; scripts/verify installs it (or pip install cfn-lint)", e);
         }
         assertThat(lint.waitFor(120, TimeUnit.SECONDS)).isTrue();
         String output = new String(lint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
