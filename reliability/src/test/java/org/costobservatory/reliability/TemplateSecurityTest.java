@@ -64,7 +64,7 @@ class TemplateSecurityTest {
                 handlers++;
             }
         }
-        assertThat(handlers).isEqualTo(3);
+        assertThat(handlers).isEqualTo(4);
     }
 
     /**
@@ -112,7 +112,47 @@ class TemplateSecurityTest {
                 regression("unencrypted topic", Rule.ENCRYPTION, r -> object(r, "AlertTopic", "Properties")
                         .remove("KmsMasterKeyId")),
                 regression("log group without retention", Rule.LOGS, r -> object(r, "CostReportLogGroup",
-                        "Properties").remove("RetentionInDays")));
+                        "Properties").remove("RetentionInDays")),
+                // F4: least privilege on the table
+                regression("DynamoDB policy template", Rule.TABLE_ACTIONS, r -> ((ArrayNode) r.path(
+                        "BudgetCheckFunction").path("Properties").path("Policies")).addObject()
+                        .putObject("DynamoDBCrudPolicy").put("TableName", "CostTable")),
+                regression("scan", Rule.TABLE_ACTIONS, r -> ((ArrayNode) sid(r, "ReportsFunction", "ReadTheTable")
+                        .path("Action")).add("dynamodb:Scan")),
+                regression("write without a key condition", Rule.TABLE_WRITE_KEYS, r ->
+                        sid(r, "BudgetCheckFunction", "Budgets").remove("Condition")),
+                regression("key pattern across item types", Rule.TABLE_WRITE_KEYS, r -> ((ObjectNode) sid(r,
+                        "CostReportFunction", "CostDays").at("/Condition/ForAllValues:StringLike"))
+                        .putArray("dynamodb:LeadingKeys").add("*")),
+                regression("any-value key condition", Rule.TABLE_WRITE_KEYS, r -> {
+                    ObjectNode condition = (ObjectNode) sid(r, "UsageReportFunction", "UsageHours").path("Condition");
+                    condition.set("ForAnyValue:StringLike", condition.remove("ForAllValues:StringLike"));
+                }),
+                regression("ingest writes budgets", Rule.TABLE_WRITE_OWNERS, r -> leadingKeys(r, "UsageReportFunction",
+                        "Alerts").add("BUDGET")),
+                regression("API writes rollups", Rule.TABLE_WRITE_OWNERS, r -> leadingKeys(r, "BudgetCheckFunction",
+                        "Alerts").add("SPEND#*")),
+                // F8: topic, schedules, failure alarm
+                regression("account may subscribe", Rule.TOPIC_SUBSCRIBE, r -> ((ArrayNode) r.path("AlertTopicPolicy")
+                        .path("Properties").path("PolicyDocument").path("Statement").get(0).path("Action"))
+                        .add("sns:Subscribe")),
+                regression("subscribe without TLS", Rule.TOPIC_TRANSPORT, r -> topicStatement(r,
+                        "DenyInsecureTransport").put("Action", "sns:Publish")),
+                regression("fixed schedule name", Rule.SCHEDULE_NAMES, r -> object(r, "CostReportFunction",
+                        "Properties", "Events", "Daily", "Properties").remove("Name")),
+                regression("alarm on waiting messages", Rule.FAILURE_ALARM, r -> object(r, "FailedRunsAlarm",
+                        "Properties").put("MetricName", "ApproximateNumberOfMessagesVisible")),
+                // F3: reports cannot starve headroom
+                regression("report route on the headroom function", Rule.REPORT_ISOLATION, r -> object(r,
+                        "BudgetCheckFunction", "Properties", "Events").set("CostExport", object(r, "ReportsFunction",
+                        "Properties", "Events").remove("CostExport"))),
+                regression("reports without reserved concurrency", Rule.REPORT_ISOLATION, r -> object(r,
+                        "ReportsFunction", "Properties").remove("ReservedConcurrentExecutions")),
+                regression("headroom without reserved concurrency", Rule.REPORT_ISOLATION, r -> object(r,
+                        "BudgetCheckFunction", "Properties").remove("ReservedConcurrentExecutions")),
+                regression("report route without its own throttle", Rule.REPORT_THROTTLES, r -> object(r,
+                        "ReportsFunction", "Properties", "Events", "UsageExport", "Properties")
+                        .remove("RouteSettings")));
     }
 
     private static Arguments regression(String name, Rule rule, Consumer<ObjectNode> weaken) {
@@ -130,6 +170,31 @@ class TemplateSecurityTest {
                     + "; the regression no longer weakens anything");
         }
         return (ObjectNode) node;
+    }
+
+    /** The policy statement of {@code function} with this {@code Sid}. */
+    static ObjectNode sid(ObjectNode resources, String function, String sid) {
+        for (JsonNode policy : resources.path(function).path("Properties").path("Policies")) {
+            for (JsonNode statement : policy.path("Statement")) {
+                if (statement.path("Sid").asText().equals(sid)) {
+                    return (ObjectNode) statement;
+                }
+            }
+        }
+        throw new AssertionError(function + " has no statement " + sid + "; the regression no longer weakens anything");
+    }
+
+    private static ArrayNode leadingKeys(ObjectNode resources, String function, String sid) {
+        return (ArrayNode) sid(resources, function, sid).at("/Condition/ForAllValues:StringLike/dynamodb:LeadingKeys");
+    }
+
+    private static ObjectNode topicStatement(ObjectNode resources, String sid) {
+        for (JsonNode statement : resources.path("AlertTopicPolicy").at("/Properties/PolicyDocument/Statement")) {
+            if (statement.path("Sid").asText().equals(sid)) {
+                return (ObjectNode) statement;
+            }
+        }
+        throw new AssertionError("the topic policy has no statement " + sid);
     }
 
     /** A new statement added to {@code function}'s policies. */
