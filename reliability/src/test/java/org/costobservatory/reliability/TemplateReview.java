@@ -499,7 +499,8 @@ final class TemplateReview {
             boolean heldService = principal.has("Service")
                     && !statement.at("/Condition/StringEquals/aws:SourceAccount").isMissingNode();
             if (!accountRoot && !heldService) {
-                found.add(new Finding(Rule.RESOURCE_POLICIES, owner + ": allows " + principal + " beyond this account"));
+                found.add(new Finding(Rule.RESOURCE_POLICIES,
+                        owner + ": allows " + principal + " beyond this account"));
             }
             if (!keyPolicy) {
                 statement(owner, statement, found);
