@@ -10,13 +10,21 @@
 #   2  error           (no answer: network, timeout, 4xx/5xx, unreadable reply). Fail closed: do not start the run.
 #
 # Environment:
-#   COST_OBSERVATORY_URL      API base URL (required): the stack's ApiUrl output, or http://127.0.0.1:8787 locally
+#   COST_OBSERVATORY_URL      API base URL (required): the stack's ApiUrl output, or http://127.0.0.1:8787 locally.
+#                             https only, except http on loopback (127.0.0.0/8, [::1], localhost)
 #   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN (optional), AWS_REGION (or AWS_DEFAULT_REGION)
-#                             when set, requests are signed with SigV4 (curl --aws-sigv4), as the deployed API requires
+#                             when set, requests are signed with SigV4 (curl --aws-sigv4), as the deployed API requires.
+#                             The secret key and token go to curl on its standard input, never on its command line
 #   COST_OBSERVATORY_TIMEOUT  seconds before giving up (default 5)
 #   COST_OBSERVATORY_BYPASS   set to 1 to skip the check (an operator override); it says so on stderr and returns 0
 #
 # Needs curl 7.75 or newer (for --aws-sigv4).
+
+# A value for a double-quoted string in a curl config file.
+_check_headroom_quote() {
+  local value="${1//\\/\\\\}"
+  printf '%s' "${value//\"/\\\"}"
+}
 
 check_headroom() {
   local budget="${1:-}" estimate="${2:-0}"
@@ -41,18 +49,45 @@ check_headroom() {
     return 2
   fi
 
+  # Only https leaves this machine; plain http is for the local server. curl is held to the same (--proto).
+  local scheme="${base%%://*}" authority="${base#*://}" proto=""
+  authority="${authority%%[/?#]*}"
+  local loopback='^(localhost|127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}|\[::1\])(:[0-9]{1,5})?$'
+  if [[ "$base" == *://* ]]; then
+    case "${scheme,,}" in
+      https) proto="=https" ;;
+      http) [[ "${authority,,}" =~ $loopback ]] && proto="=http" ;;
+    esac
+  fi
+  if [ -z "$proto" ]; then
+    echo "headroom ${budget:-all}: error (COST_OBSERVATORY_URL must be https://, or http:// on loopback)"
+    return 2
+  fi
+
   local query="estimate_usd=${estimate}"
   [ -n "$budget" ] && query="budget=${budget}&${query}"
   local url="${base%/}/v1/headroom?${query}"
-  local -a args=(--silent --show-error --max-time "$timeout" --write-out $'\n%{http_code}' -H 'accept: application/json')
+  local -a args=(--silent --show-error --proto "$proto" --max-time "$timeout" --write-out $'\n%{http_code}'
+    -H 'accept: application/json' --config -)
+  # Secrets go in curl's config on standard input: a command line is visible to every user (ps), and curl only
+  # blanks --user there after it has started. printf is a shell builtin, so no process carries them as arguments.
+  local config=""
   if [ -n "${AWS_ACCESS_KEY_ID:-}" ] && [ -n "${AWS_SECRET_ACCESS_KEY:-}" ]; then
-    local region="${AWS_REGION:-${AWS_DEFAULT_REGION:-us-east-1}}"
-    args+=(--aws-sigv4 "aws:amz:${region}:execute-api" --user "${AWS_ACCESS_KEY_ID}:${AWS_SECRET_ACCESS_KEY}")
-    [ -n "${AWS_SESSION_TOKEN:-}" ] && args+=(-H "x-amz-security-token: ${AWS_SESSION_TOKEN}")
+    local region="${AWS_REGION:-${AWS_DEFAULT_REGION:-us-east-1}}" credential
+    for credential in "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "${AWS_SESSION_TOKEN:-}"; do
+      if [[ "$credential" == *[$'\n\r']* ]]; then
+        echo "headroom ${budget:-all}: error (the AWS credentials in the environment contain a line break)"
+        return 2
+      fi
+    done
+    args+=(--aws-sigv4 "aws:amz:${region}:execute-api")
+    config+="user = \"$(_check_headroom_quote "${AWS_ACCESS_KEY_ID}:${AWS_SECRET_ACCESS_KEY}")\""$'\n'
+    [ -n "${AWS_SESSION_TOKEN:-}" ] \
+      && config+="header = \"x-amz-security-token: $(_check_headroom_quote "$AWS_SESSION_TOKEN")\""$'\n'
   fi
 
   local reply status body
-  if ! reply="$(curl "${args[@]}" "$url" 2>&1)"; then
+  if ! reply="$(printf '%s' "$config" | curl "${args[@]}" "$url" 2>&1)"; then
     echo "headroom ${budget:-all}: error (no answer within ${timeout}s: $(printf '%s' "$reply" | tail -n 1))"
     return 2
   fi

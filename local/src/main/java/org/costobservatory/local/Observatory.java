@@ -40,10 +40,11 @@ public final class Observatory {
     static final String USAGE = """
             Usage: observatory <command> [options]
 
-              serve [--demo] [--port 8787] [--data-dir DIR] [--budgets FILE] [--slack-webhook URL]
+              serve [--demo] [--port 8787] [--data-dir DIR] [--budgets FILE]
                   Run Cost Observatory on this machine: embedded DynamoDB in DIR (default ./.observatory), a catch-up
                   pull of the month so far, the daily and hourly schedules, and the API and dashboard on
                   http://127.0.0.1:PORT. Reads ANTHROPIC_ADMIN_KEY; --demo uses a simulated organisation instead.
+                  Alerts also go to the Slack incoming webhook in OBSERVATORY_SLACK_WEBHOOK, when it is set.
 
               pull cost|usage --from YYYY-MM-DD --to YYYY-MM-DD
                   Backfill whole UTC days (both inclusive), with a progress bar.
@@ -71,6 +72,9 @@ public final class Observatory {
     /** What {@code report --by} accepts: the cost report's groupings and the usage report's. */
     static final List<String> REPORT_GROUPINGS = List.of("day", "workspace", "model", "description", "api_key",
             "service_tier");
+
+    /** The Slack incoming webhook for local alerts: a credential, so never a command-line argument. */
+    static final String SLACK_WEBHOOK = "OBSERVATORY_SLACK_WEBHOOK";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -126,10 +130,7 @@ public final class Observatory {
     // ------------------------------------------------------------------ serve
 
     private int serve(Arguments arguments) throws IOException {
-        arguments.allow("demo", "port", "data-dir", "budgets", "slack-webhook", "no-catch-up");
-        ServeOptions options = new ServeOptions(dataDir(arguments), arguments.flag("demo"),
-                arguments.integer("port", 8787), arguments.value("budgets").map(Path::of),
-                arguments.value("slack-webhook").map(Observatory::uri), !arguments.flag("no-catch-up"));
+        ServeOptions options = serveOptions(arguments);
         CountDownLatch stopped = new CountDownLatch(1);
         LogFile.redirect(options.dataDir().resolve("observatory.log"), err);
         try (LocalServer server = LocalServer.start(options, env, out, clock)) {
@@ -142,6 +143,33 @@ public final class Observatory {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    ServeOptions serveOptions(Arguments arguments) {
+        if (arguments.flag("slack-webhook")) {
+            throw new LocalUsageException("--slack-webhook is no longer accepted: a command line is visible to every "
+                    + "user of the machine (ps); set " + SLACK_WEBHOOK + " instead");
+        }
+        arguments.allow("demo", "port", "data-dir", "budgets", "no-catch-up");
+        return new ServeOptions(dataDir(arguments), arguments.flag("demo"), arguments.integer("port", 8787),
+                arguments.value("budgets").map(Path::of), slackWebhook(), !arguments.flag("no-catch-up"));
+    }
+
+    /** Named but never echoed when malformed: the URL is the credential. */
+    private Optional<URI> slackWebhook() {
+        String value = env.get(SLACK_WEBHOOK);
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            URI uri = new URI(value.trim());
+            if ((!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new LocalUsageException(SLACK_WEBHOOK + " is not an http(s) URL");
+            }
+            return Optional.of(uri);
+        } catch (URISyntaxException e) {
+            throw new LocalUsageException(SLACK_WEBHOOK + " is not a valid URL");
+        }
     }
 
     // ------------------------------------------------------------------ pull

@@ -37,6 +37,7 @@ import org.costobservatory.wiring.Components;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code scripts/check-headroom.sh}, sourced by bash, against the real handler on a loopback endpoint. */
 class CheckHeadroomScriptTest {
@@ -91,7 +92,8 @@ class CheckHeadroomScriptTest {
         environment.putAll(env);
         Path out = Files.createTempFile("check", ".out");
         Path err = Files.createTempFile("check", ".err");
-        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process process = builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return new Result(process.exitValue(), Files.readString(out).trim(), Files.readString(err).trim());
     }
@@ -178,6 +180,111 @@ class CheckHeadroomScriptTest {
         assertThat(bypass.status()).isZero();
         assertThat(bypass.err()).contains("BYPASSED");
         assertThat(bypass.out()).contains("bypass");
+    }
+
+    /**
+     * A {@code curl} first on the PATH that writes its arguments and standard input to files, then runs the real curl
+     * with both, so the request still happens.
+     */
+    static Path recordingCurl(Path dir) throws IOException {
+        Path realCurl = null;
+        for (String entry : System.getenv("PATH").split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(entry, "curl");
+            if (realCurl == null && Files.isExecutable(candidate)) {
+                realCurl = candidate.toAbsolutePath();
+            }
+        }
+        assertThat(realCurl).as("curl on the PATH").isNotNull();
+        Path stub = dir.resolve("curl");
+        Files.writeString(stub, "#!/bin/bash\n"
+                + "printf '%s\\n' \"$@\" > '" + dir.resolve("argv") + "'\n"
+                + "tee '" + dir.resolve("stdin") + "' | '" + realCurl + "' \"$@\"\n");
+        assertThat(stub.toFile().setExecutable(true)).isTrue();
+        return dir;
+    }
+
+    static Map<String, String> withStub(Path stubDir, String url) {
+        Map<String, String> env = at(url);
+        env.put("PATH", stubDir + java.io.File.pathSeparator + System.getenv("PATH"));
+        return env;
+    }
+
+    @Test
+    void theSecretKeyAndSessionTokenReachCurlOnStandardInputNeverOnItsCommandLine(@TempDir Path dir)
+            throws Exception {
+        String secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+        String token = "IQoJb3JpZ2luX2VjEXAMPLE//session+token=";
+        AtomicReference<String> authorization = new AtomicReference<>();
+        AtomicReference<String> sentToken = new AtomicReference<>();
+        HttpServer recorder = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+        recorder.createContext("/", exchange -> {
+            authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
+            sentToken.set(exchange.getRequestHeaders().getFirst("x-amz-security-token"));
+            byte[] body = ("{\"budget\":\"team-agents\",\"decision\":\"allow\",\"limit_usd\":100.00,"
+                    + "\"spent_usd\":1.00,\"remaining_usd\":99.00,\"stale\":false,"
+                    + "\"data_as_of\":\"2026-11-24T10:00:00Z\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        recorder.start();
+        try {
+            Map<String, String> env = withStub(recordingCurl(dir), "http://127.0.0.1:"
+                    + recorder.getAddress().getPort());
+            env.put("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+            env.put("AWS_SECRET_ACCESS_KEY", secret);
+            env.put("AWS_SESSION_TOKEN", token);
+            env.put("AWS_REGION", "eu-west-1");
+            Result result = check(env, "team-agents", "1");
+
+            assertThat(result.status()).as(result.out()).isZero();
+            String argv = Files.readString(dir.resolve("argv"));
+            assertThat(argv).doesNotContain(secret).doesNotContain(token).doesNotContain("wJalrXUtnFEMI")
+                    .doesNotContain("IQoJb3JpZ2lu");
+            assertThat(Files.readString(dir.resolve("stdin"))).contains(secret).contains(token);
+            // ... and curl used them: the request is signed, and carries the token
+            assertThat(authorization.get()).startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+                    .contains("/eu-west-1/execute-api/aws4_request");
+            assertThat(sentToken.get()).isEqualTo(token);
+        } finally {
+            recorder.stop(0);
+        }
+    }
+
+    @Test
+    void aPlainHttpUrlOffLoopbackIsRefusedBeforeCurlRuns(@TempDir Path dir) throws Exception {
+        recordingCurl(dir);
+        for (String url : List.of("http://example.com", "HTTP://example.com:8787/", "http://127.0.0.1@example.com/",
+                "http://127.0.0.1.example.com", "ftp://127.0.0.1/", "127.0.0.1:8787", "file:///etc/passwd")) {
+            Map<String, String> env = withStub(dir, url);
+            env.put("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+            env.put("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+            Result refused = check(env, "team-agents");
+            assertThat(refused.status()).as(url).isEqualTo(2);
+            assertThat(refused.out()).as(url).isEqualTo("headroom team-agents: error (COST_OBSERVATORY_URL must be "
+                    + "https://, or http:// on loopback)");
+            assertThat(dir.resolve("argv")).as("curl never ran for %s", url).doesNotExist();
+        }
+    }
+
+    @Test
+    void curlIsHeldToHttpsOrToHttpOnLoopback(@TempDir Path dir) throws Exception {
+        recordingCurl(dir);
+        int unused;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            unused = socket.getLocalPort();
+        }
+        Map<String, String> protocols = Map.of("https://127.0.0.1:" + unused, "=https",
+                "http://127.0.0.1:" + unused, "=http", "http://localhost:" + unused + "/", "=http",
+                "http://[::1]:" + unused, "=http");
+        for (Map.Entry<String, String> url : protocols.entrySet()) {
+            Result result = check(withStub(dir, url.getKey()), "team-agents");
+            assertThat(result.out()).as(url.getKey()).startsWith("headroom team-agents: error (no answer");
+            List<String> argv = Files.readAllLines(dir.resolve("argv"));
+            assertThat(argv).as(url.getKey()).containsSequence("--proto", url.getValue());
+            Files.delete(dir.resolve("argv"));
+        }
     }
 
     @Test

@@ -1,26 +1,92 @@
 package org.costobservatory.reliability;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * The security review of {@code template.yaml}, as rules a test can keep. Each rule names what it found; an empty
- * list means the template passes.
+ * The security review of {@code template.yaml}, as rules a test can keep. Each finding names the rule it breaks and
+ * what it found; an empty list means the template passes.
  */
 final class TemplateReview {
-    /** SAM policy templates the functions may use; each is scoped to one named resource by SAM. */
-    static final Set<String> ALLOWED_POLICY_TEMPLATES = Set.of("DynamoDBCrudPolicy", "DynamoDBReadPolicy",
-            "SNSPublishMessagePolicy", "SQSSendMessagePolicy");
+    /**
+     * SAM policy templates the functions may use; each is scoped to one named resource by SAM. The DynamoDB ones are
+     * not: they grant every item of the table (and Scan, BatchGetItem, DeleteItem) where each function needs a few.
+     */
+    static final Set<String> ALLOWED_POLICY_TEMPLATES = Set.of("SNSPublishMessagePolicy", "SQSSendMessagePolicy");
+
+    /** The item-level DynamoDB actions the stores use. Anything else (Scan, BatchGetItem, PartiQL...) is refused. */
+    static final Set<String> TABLE_READS = Set.of("dynamodb:GetItem", "dynamodb:Query");
+    static final Set<String> TABLE_WRITES = Set.of("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+            "dynamodb:BatchWriteItem");
+
+    /**
+     * The table's item types as {@code dynamodb:LeadingKeys} patterns (README, "How data is stored";
+     * {@code store/dynamodb/Keys.java}). A write grant names some of these, never a pattern that spans several.
+     * HOLD and AUDIT join this list, and {@link #API_WRITES}, when budget-check starts writing them.
+     */
+    static final Set<String> ITEM_TYPES = Set.of("COST#*", "USAGE#*", "SPEND#*", "SCOPES", "WATERMARK", "WORKSPACE",
+            "BUDGET", "ALERT");
+    /** All a function behind the HTTP API may write: budgets, and the alerts a headroom check claims. */
+    static final Set<String> API_WRITES = Set.of("BUDGET", "ALERT");
+    /** Budgets are the operator's: a scheduled (ingest) function never writes them. */
+    static final Set<String> NEVER_WRITTEN_BY_INGEST = Set.of("BUDGET");
+
+    /** Routes that export or draw (many reads per request) rather than answer a pre-flight check. */
+    static boolean isReportRoute(String path) {
+        return path.equals("/") || path.startsWith("/v1/reports/");
+    }
+
+    /** The most concurrent executions the report and dashboard function may ever have. */
+    static final int REPORT_CONCURRENCY_CAP = 10;
+
+    /** What the review asks of the template. */
+    enum Rule {
+        IAM_AUTHORIZER("the HTTP API's default authorizer is AWS_IAM"),
+        ROUTE_AUTHORIZATION("every route is IAM-authorized on the stack's HTTP API; no REST API, no function URL"),
+        WILDCARDS("no wildcard action or resource in an IAM statement"),
+        REVIEWED_POLICIES("only reviewed SAM policy templates; no managed policies or hand-made IAM resources"),
+        ADMIN_KEY("the admin key lives only in an SSM SecureString made outside the stack"),
+        RESOURCE_POLICIES("resource policies allow only this account's root or a service held to this account"),
+        ENCRYPTION("table (with point-in-time recovery), topic and queue are encrypted at rest; keys rotate"),
+        LOGS("JSON logs into log groups with a retention"),
+        TABLE_ACTIONS("each function gets only item-level DynamoDB actions (no Scan, no batch reads, no policy "
+                + "template that grants the whole table)"),
+        TABLE_WRITE_KEYS("every table write is held by dynamodb:LeadingKeys (ForAllValues) to named item types"),
+        TABLE_WRITE_OWNERS("ingest never writes budgets; functions behind the API write only budgets and alerts"),
+        TOPIC_SUBSCRIBE("the topic policy lets no one subscribe; subscribing takes an explicit IAM grant"),
+        TOPIC_TRANSPORT("the topic refuses Publish and Subscribe without TLS"),
+        SCHEDULE_NAMES("schedules are named after the stack, so a second stack can be deployed beside it"),
+        FAILURE_ALARM("every queue alarms on messages sent, so each failure alarms, not only the first"),
+        REPORT_ISOLATION("reports and the dashboard run on their own function with a small, bounded reserved "
+                + "concurrency; the other routes' function reserves its own"),
+        REPORT_THROTTLES("report and dashboard routes have their own throttles, below the API's default");
+
+        final String promise;
+
+        Rule(String promise) {
+            this.promise = promise;
+        }
+    }
+
+    /** One thing the review found: the rule it breaks and where. */
+    record Finding(Rule rule, String message) {
+        @Override
+        public String toString() {
+            return rule + ": " + message;
+        }
+    }
 
     private TemplateReview() {
     }
 
-    static List<String> violations(JsonNode template) {
-        List<String> found = new ArrayList<>();
+    static List<Finding> review(JsonNode template) {
+        List<Finding> found = new ArrayList<>();
         JsonNode resources = template.path("Resources");
         for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
@@ -31,82 +97,108 @@ final class TemplateReview {
                 case "AWS::Serverless::HttpApi" -> {
                     if (!"AWS_IAM".equals(properties.at("/Auth/DefaultAuthorizer").asText())
                             || !properties.at("/Auth/EnableIamAuthorizer").asBoolean()) {
-                        found.add(name + ": the HTTP API's default authorizer must be AWS_IAM");
+                        found.add(new Finding(Rule.IAM_AUTHORIZER,
+                                name + ": the HTTP API's default authorizer must be AWS_IAM"));
                     }
                 }
-                case "AWS::Serverless::Api" -> found.add(name + ": REST APIs are not reviewed; use the IAM HTTP API");
+                case "AWS::Serverless::Api" -> found.add(new Finding(Rule.ROUTE_AUTHORIZATION,
+                        name + ": REST APIs are not reviewed; use the IAM HTTP API"));
                 case "AWS::Serverless::Function" -> function(name, properties, resources, found);
                 case "AWS::DynamoDB::Table" -> {
                     if (!properties.at("/SSESpecification/SSEEnabled").asBoolean()) {
-                        found.add(name + ": the table must be encrypted at rest with KMS (SSEEnabled)");
+                        found.add(new Finding(Rule.ENCRYPTION,
+                                name + ": the table must be encrypted at rest with KMS (SSEEnabled)"));
                     }
                     if (!properties.at("/PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled").asBoolean()) {
-                        found.add(name + ": the table must have point-in-time recovery");
+                        found.add(new Finding(Rule.ENCRYPTION, name + ": the table must have point-in-time recovery"));
                     }
                 }
                 case "AWS::SNS::Topic" -> {
                     if (properties.path("KmsMasterKeyId").isMissingNode()) {
-                        found.add(name + ": the topic must be encrypted at rest (KmsMasterKeyId)");
+                        found.add(new Finding(Rule.ENCRYPTION,
+                                name + ": the topic must be encrypted at rest (KmsMasterKeyId)"));
                     }
                 }
                 case "AWS::SQS::Queue" -> {
                     if (!properties.path("SqsManagedSseEnabled").asBoolean()
                             && properties.path("KmsMasterKeyId").isMissingNode()) {
-                        found.add(name + ": the queue must be encrypted at rest");
+                        found.add(new Finding(Rule.ENCRYPTION, name + ": the queue must be encrypted at rest"));
+                    }
+                    if (!alarmsOnMessagesSent(name, resources)) {
+                        found.add(new Finding(Rule.FAILURE_ALARM, name + ": no alarm (with an action) on the "
+                                + "queue's NumberOfMessagesSent"));
                     }
                 }
                 case "AWS::KMS::Key" -> {
                     if (!properties.path("EnableKeyRotation").asBoolean()) {
-                        found.add(name + ": the key must rotate");
+                        found.add(new Finding(Rule.ENCRYPTION, name + ": the key must rotate"));
                     }
                     resourcePolicy(name, properties.path("KeyPolicy"), true, found);
                 }
-                case "AWS::SNS::TopicPolicy", "AWS::SQS::QueuePolicy" ->
-                        resourcePolicy(name, properties.path("PolicyDocument"), false, found);
-                case "AWS::SSM::Parameter" -> found.add(name + ": the admin key must live only in an SSM SecureString "
-                        + "created outside the stack; the stack creates no parameters");
-                case "AWS::Logs::LogGroup" -> {
-                    if (properties.path("RetentionInDays").isMissingNode()) {
-                        found.add(name + ": log groups need a retention");
+                case "AWS::SNS::TopicPolicy" -> {
+                    resourcePolicy(name, properties.path("PolicyDocument"), false, found);
+                    topicPolicy(name, properties.path("PolicyDocument"), found);
+                }
+                case "AWS::SQS::QueuePolicy" -> resourcePolicy(name, properties.path("PolicyDocument"), false, found);
+                case "AWS::Scheduler::Schedule" -> scheduleName(name, properties, found);
+                case "AWS::CloudWatch::Alarm" -> {
+                    if (properties.path("Namespace").asText().equals("AWS/SQS")
+                            && !properties.path("MetricName").asText().equals("NumberOfMessagesSent")) {
+                        found.add(new Finding(Rule.FAILURE_ALARM, name + ": " + properties.path("MetricName").asText()
+                                + " stays in ALARM while anything waits in the queue, so later failures are silent"));
                     }
                 }
-                case "AWS::Lambda::Url", "AWS::Serverless::LayerVersion", "AWS::IAM::Role", "AWS::IAM::Policy",
-                     "AWS::IAM::ManagedPolicy" -> found.add(name + ": " + resource.path("Type").asText()
-                        + " is not expected in this stack");
+                case "AWS::SSM::Parameter" -> found.add(new Finding(Rule.ADMIN_KEY, name + ": the admin key must live "
+                        + "only in an SSM SecureString created outside the stack; the stack creates no parameters"));
+                case "AWS::Logs::LogGroup" -> {
+                    if (properties.path("RetentionInDays").isMissingNode()) {
+                        found.add(new Finding(Rule.LOGS, name + ": log groups need a retention"));
+                    }
+                }
+                case "AWS::Lambda::Url" -> found.add(new Finding(Rule.ROUTE_AUTHORIZATION,
+                        name + ": function URLs bypass the IAM HTTP API"));
+                case "AWS::Serverless::LayerVersion", "AWS::IAM::Role", "AWS::IAM::Policy",
+                     "AWS::IAM::ManagedPolicy" -> found.add(new Finding(Rule.REVIEWED_POLICIES,
+                        name + ": " + resource.path("Type").asText() + " is not expected in this stack"));
                 default -> {
                 }
             }
         }
+        routes(template, found);
         JsonNode globals = template.at("/Globals/Function/Environment/Variables");
         if (globals.has("ANTHROPIC_ADMIN_KEY")) {
-            found.add("Globals: the admin key must not be an environment variable");
+            found.add(new Finding(Rule.ADMIN_KEY, "Globals: the admin key must not be an environment variable"));
         }
         JsonNode keyParameter = template.at("/Parameters/AdminKeyParameterName/Default");
         if (keyParameter.asText().startsWith("sk-ant")) {
-            found.add("AdminKeyParameterName: its default looks like a key, not a parameter name");
+            found.add(new Finding(Rule.ADMIN_KEY,
+                    "AdminKeyParameterName: its default looks like a key, not a parameter name"));
         }
         return found;
     }
 
-    private static void function(String name, JsonNode properties, JsonNode resources, List<String> found) {
+    private static void function(String name, JsonNode properties, JsonNode resources, List<Finding> found) {
         JsonNode variables = properties.at("/Environment/Variables");
         if (variables.has("ANTHROPIC_ADMIN_KEY")) {
-            found.add(name + ": the admin key must not be an environment variable");
+            found.add(new Finding(Rule.ADMIN_KEY, name + ": the admin key must not be an environment variable"));
         }
         if (variables.has("ADMIN_KEY_PARAMETER") && !variables.path("ADMIN_KEY_PARAMETER").asText()
                 .equals("AdminKeyParameterName")) {
-            found.add(name + ": ADMIN_KEY_PARAMETER must come from the AdminKeyParameterName parameter");
+            found.add(new Finding(Rule.ADMIN_KEY,
+                    name + ": ADMIN_KEY_PARAMETER must come from the AdminKeyParameterName parameter"));
         }
         if (properties.path("FunctionUrlConfig").isObject()) {
-            found.add(name + ": function URLs bypass the IAM HTTP API");
+            found.add(new Finding(Rule.ROUTE_AUTHORIZATION, name + ": function URLs bypass the IAM HTTP API"));
         }
         if (!"JSON".equals(properties.at("/LoggingConfig/LogFormat").asText())
                 || properties.at("/LoggingConfig/LogGroup").isMissingNode()) {
-            found.add(name + ": needs JSON logs into its own log group");
+            found.add(new Finding(Rule.LOGS, name + ": needs JSON logs into its own log group"));
         }
+        Set<String> writes = new TreeSet<>();
         for (JsonNode policy : properties.path("Policies")) {
             if (policy.isTextual()) {
-                found.add(name + ": managed policy " + policy.asText() + " is broader than its resources");
+                found.add(new Finding(Rule.REVIEWED_POLICIES,
+                        name + ": managed policy " + policy.asText() + " is broader than its resources"));
                 continue;
             }
             for (Iterator<String> keys = policy.fieldNames(); keys.hasNext(); ) {
@@ -114,12 +206,18 @@ final class TemplateReview {
                 if (key.equals("Statement")) {
                     for (JsonNode statement : policy.path("Statement")) {
                         statement(name, statement, found);
+                        writes.addAll(tableStatement(name, statement, found));
                     }
+                } else if (key.startsWith("DynamoDB")) {
+                    found.add(new Finding(Rule.TABLE_ACTIONS, name + ": " + key + " grants every item of the table; "
+                            + "grant the item-level actions the function uses"));
                 } else if (!ALLOWED_POLICY_TEMPLATES.contains(key)) {
-                    found.add(name + ": policy template " + key + " is not on the reviewed list");
+                    found.add(new Finding(Rule.REVIEWED_POLICIES,
+                            name + ": policy template " + key + " is not on the reviewed list"));
                 }
             }
         }
+        writeOwners(name, properties, writes, found);
         for (Iterator<Map.Entry<String, JsonNode>> events = properties.path("Events").fields(); events.hasNext(); ) {
             Map.Entry<String, JsonNode> event = events.next();
             String type = event.getValue().path("Type").asText();
@@ -127,27 +225,261 @@ final class TemplateReview {
             if (type.equals("HttpApi")) {
                 String api = eventProperties.path("ApiId").asText();
                 if (!resources.path(api).path("Type").asText().equals("AWS::Serverless::HttpApi")) {
-                    found.add(name + "." + event.getKey() + ": routes must belong to the stack's IAM HTTP API");
+                    found.add(new Finding(Rule.ROUTE_AUTHORIZATION,
+                            name + "." + event.getKey() + ": routes must belong to the stack's IAM HTTP API"));
                 }
                 String authorizer = eventProperties.at("/Auth/Authorizer").asText("");
                 if (!authorizer.isEmpty() && !authorizer.equals("AWS_IAM")) {
-                    found.add(name + "." + event.getKey() + ": route overrides IAM authorization with " + authorizer);
+                    found.add(new Finding(Rule.ROUTE_AUTHORIZATION,
+                            name + "." + event.getKey() + ": route overrides IAM authorization with " + authorizer));
                 }
             } else if (type.equals("Api")) {
-                found.add(name + "." + event.getKey() + ": REST API events are not allowed");
+                found.add(new Finding(Rule.ROUTE_AUTHORIZATION,
+                        name + "." + event.getKey() + ": REST API events are not allowed"));
+            } else if (type.equals("ScheduleV2")) {
+                scheduleName(name + "." + event.getKey(), eventProperties, found);
             }
         }
     }
 
-    private static void statement(String owner, JsonNode statement, List<String> found) {
+    /**
+     * The table part of one statement: only item-level actions; writes only under a ForAllValues condition on
+     * {@code dynamodb:LeadingKeys} naming item types. Returns the item types it lets the function write.
+     */
+    private static Set<String> tableStatement(String owner, JsonNode statement, List<Finding> found) {
+        Set<String> writes = new TreeSet<>();
+        if (!"Allow".equals(statement.path("Effect").asText())) {
+            return writes;
+        }
+        boolean writing = false;
+        for (JsonNode action : list(statement.path("Action"))) {
+            String text = action.asText();
+            if (!text.startsWith("dynamodb:")) {
+                continue;
+            }
+            if (TABLE_WRITES.contains(text)) {
+                writing = true;
+            } else if (!TABLE_READS.contains(text)) {
+                found.add(new Finding(Rule.TABLE_ACTIONS, owner + ": " + text + " is not an action the stores use"));
+            }
+        }
+        if (!writing) {
+            return writes;
+        }
+        String sid = statement.path("Sid").asText("(no Sid)");
+        JsonNode keys = MissingNode.getInstance();
+        for (Iterator<Map.Entry<String, JsonNode>> it = statement.path("Condition").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> operator = it.next();
+            if (!operator.getValue().has("dynamodb:LeadingKeys")) {
+                continue;
+            }
+            if (operator.getKey().equals("ForAllValues:StringLike")
+                    || operator.getKey().equals("ForAllValues:StringEquals")) {
+                keys = operator.getValue().path("dynamodb:LeadingKeys");
+            } else {
+                found.add(new Finding(Rule.TABLE_WRITE_KEYS, owner + "." + sid + ": " + operator.getKey()
+                        + " on dynamodb:LeadingKeys does not hold every key of a request"));
+            }
+        }
+        List<JsonNode> patterns = list(keys);
+        if (patterns.isEmpty()) {
+            found.add(new Finding(Rule.TABLE_WRITE_KEYS, owner + "." + sid
+                    + ": writes to the table without a dynamodb:LeadingKeys condition"));
+        }
+        for (JsonNode pattern : patterns) {
+            if (!ITEM_TYPES.contains(pattern.asText())) {
+                found.add(new Finding(Rule.TABLE_WRITE_KEYS, owner + "." + sid + ": '" + pattern.asText()
+                        + "' is not one item type of the table " + ITEM_TYPES));
+            }
+            writes.add(pattern.asText());
+        }
+        return writes;
+    }
+
+    private static void writeOwners(String name, JsonNode properties, Set<String> writes, List<Finding> found) {
+        boolean scheduled = false;
+        boolean api = false;
+        for (JsonNode event : properties.path("Events")) {
+            String type = event.path("Type").asText();
+            scheduled |= type.equals("ScheduleV2") || type.equals("Schedule");
+            api |= type.equals("HttpApi");
+        }
+        for (String written : writes) {
+            if (scheduled && NEVER_WRITTEN_BY_INGEST.contains(written)) {
+                found.add(new Finding(Rule.TABLE_WRITE_OWNERS, name + ": a scheduled ingest function writes "
+                        + written + " items"));
+            }
+            if (api && ITEM_TYPES.contains(written) && !API_WRITES.contains(written)) {
+                found.add(new Finding(Rule.TABLE_WRITE_OWNERS, name + ": a function behind the API writes "
+                        + written + " items; it may write only " + API_WRITES));
+            }
+        }
+    }
+
+    /** Schedules share one namespace per account and region (the default group): the stack's name keeps them apart. */
+    private static void scheduleName(String owner, JsonNode properties, List<Finding> found) {
+        if (properties.path("OmitName").asBoolean()) {
+            return;
+        }
+        if (!properties.path("Name").asText("").startsWith("${AWS::StackName}")) {
+            found.add(new Finding(Rule.SCHEDULE_NAMES, owner + ": schedule name '" + properties.path("Name")
+                    .asText("(generated from the logical id)") + "' would collide with a second stack's"));
+        }
+    }
+
+    private static boolean alarmsOnMessagesSent(String queue, JsonNode resources) {
+        for (JsonNode resource : resources) {
+            JsonNode properties = resource.path("Properties");
+            if (!resource.path("Type").asText().equals("AWS::CloudWatch::Alarm")
+                    || !properties.path("MetricName").asText().equals("NumberOfMessagesSent")
+                    || list(properties.path("AlarmActions")).isEmpty()) {
+                continue;
+            }
+            for (JsonNode dimension : properties.path("Dimensions")) {
+                if (dimension.path("Name").asText().equals("QueueName")
+                        && dimension.path("Value").asText().equals(queue + ".QueueName")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Subscribing forwards every alert somewhere; the deny keeps Publish and Subscribe on TLS. */
+    private static void topicPolicy(String owner, JsonNode document, List<Finding> found) {
+        boolean publishDenied = false;
+        boolean subscribeDenied = false;
+        for (JsonNode statement : document.path("Statement")) {
+            List<String> actions = list(statement.path("Action")).stream().map(JsonNode::asText).toList();
+            if ("Allow".equals(statement.path("Effect").asText()) && actions.contains("sns:Subscribe")) {
+                found.add(new Finding(Rule.TOPIC_SUBSCRIBE, owner + "." + statement.path("Sid").asText()
+                        + ": allows sns:Subscribe to " + statement.path("Principal")));
+            }
+            if ("Deny".equals(statement.path("Effect").asText())
+                    && "*".equals(statement.path("Principal").asText())
+                    && "false".equals(statement.at("/Condition/Bool/aws:SecureTransport").asText())) {
+                publishDenied |= actions.contains("sns:Publish");
+                subscribeDenied |= actions.contains("sns:Subscribe");
+            }
+        }
+        if (!publishDenied || !subscribeDenied) {
+            found.add(new Finding(Rule.TOPIC_TRANSPORT, owner + ": must deny "
+                    + (publishDenied ? "" : "sns:Publish ") + (subscribeDenied ? "" : "sns:Subscribe ")
+                    + "without TLS (aws:SecureTransport false)"));
+        }
+    }
+
+    /**
+     * Report and dashboard routes run on functions of their own with a bounded reserved concurrency, so however
+     * many exports run, the headroom function's executions are not theirs; and each such route has its own throttle.
+     */
+    private static void routes(JsonNode template, List<Finding> found) {
+        JsonNode resources = template.path("Resources");
+        for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (!entry.getValue().path("Type").asText().equals("AWS::Serverless::Function")) {
+                continue;
+            }
+            String name = entry.getKey();
+            JsonNode properties = entry.getValue().path("Properties");
+            List<String> reports = new ArrayList<>();
+            List<String> others = new ArrayList<>();
+            for (Iterator<Map.Entry<String, JsonNode>> events = properties.path("Events").fields();
+                 events.hasNext(); ) {
+                Map.Entry<String, JsonNode> event = events.next();
+                if (!event.getValue().path("Type").asText().equals("HttpApi")) {
+                    continue;
+                }
+                JsonNode route = event.getValue().path("Properties");
+                if (isReportRoute(route.path("Path").asText())) {
+                    reports.add(event.getKey());
+                    routeThrottle(template, name + "." + event.getKey(), route, found);
+                } else {
+                    others.add(event.getKey());
+                }
+            }
+            JsonNode reserved = properties.path("ReservedConcurrentExecutions");
+            if (!reports.isEmpty() && !others.isEmpty()) {
+                found.add(new Finding(Rule.REPORT_ISOLATION, name + ": serves reports " + reports
+                        + " beside " + others + "; reports need a function of their own"));
+            }
+            if (!reports.isEmpty()) {
+                double most = upperBound(template, reserved);
+                if (!(most <= REPORT_CONCURRENCY_CAP)) {
+                    found.add(new Finding(Rule.REPORT_ISOLATION, name + ": serves reports with reserved concurrency "
+                            + (reserved.isMissingNode() ? "unset" : "up to " + most) + "; it must be at most "
+                            + REPORT_CONCURRENCY_CAP));
+                }
+            } else if (!others.isEmpty() && reserved.isMissingNode()) {
+                found.add(new Finding(Rule.REPORT_ISOLATION, name + ": serves " + others
+                        + " without a reserved concurrency of its own"));
+            }
+        }
+    }
+
+    private static void routeThrottle(JsonNode template, String owner, JsonNode route, List<Finding> found) {
+        JsonNode defaults = MissingNode.getInstance();
+        for (JsonNode resource : template.path("Resources")) {
+            if (resource.path("Type").asText().equals("AWS::Serverless::HttpApi")
+                    && route.path("ApiId").asText().equals(idOf(template, resource))) {
+                defaults = resource.at("/Properties/DefaultRouteSettings");
+            }
+        }
+        for (String limit : List.of("ThrottlingBurstLimit", "ThrottlingRateLimit")) {
+            double own = upperBound(template, route.at("/RouteSettings/" + limit));
+            double shared = upperBound(template, defaults.path(limit));
+            if (!(own < shared)) {
+                found.add(new Finding(Rule.REPORT_THROTTLES, owner + ": " + limit + " must be set below the API's "
+                        + "default (" + shared + ")"));
+            }
+        }
+    }
+
+    private static String idOf(JsonNode template, JsonNode resource) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = template.path("Resources").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (entry.getValue() == resource) {
+                return entry.getKey();
+            }
+        }
+        return "";
+    }
+
+    /**
+     * The largest value a number in the template can take: itself, or the most a parameter allows (its
+     * {@code MaxValue} or largest {@code AllowedValues}). Infinity when unset or unbounded.
+     */
+    static double upperBound(JsonNode template, JsonNode value) {
+        if (value.isNumber()) {
+            return value.asDouble();
+        }
+        if (value.isTextual()) {
+            JsonNode parameter = template.path("Parameters").path(value.asText());
+            if (parameter.has("MaxValue")) {
+                return upperBound(template, parameter.path("MaxValue"));
+            }
+            if (parameter.has("AllowedValues")) {
+                return list(parameter.path("AllowedValues")).stream().mapToDouble(v -> upperBound(template, v))
+                        .max().orElse(Double.POSITIVE_INFINITY);
+            }
+            try {
+                return Double.parseDouble(value.asText());
+            } catch (NumberFormatException e) {
+                return Double.POSITIVE_INFINITY;
+            }
+        }
+        return Double.POSITIVE_INFINITY;
+    }
+
+    private static void statement(String owner, JsonNode statement, List<Finding> found) {
         for (JsonNode action : list(statement.path("Action"))) {
             if (action.asText().contains("*")) {
-                found.add(owner + ": wildcard action " + action.asText());
+                found.add(new Finding(Rule.WILDCARDS, owner + ": wildcard action " + action.asText()));
             }
         }
         for (JsonNode resource : list(statement.path("Resource"))) {
             if (resource.isTextual() && resource.asText().contains("*")) {
-                found.add(owner + ": wildcard resource " + resource.asText());
+                found.add(new Finding(Rule.WILDCARDS, owner + ": wildcard resource " + resource.asText()));
             }
         }
     }
@@ -156,7 +488,7 @@ final class TemplateReview {
      * Resource policies: allows go only to this account's root (which delegates to IAM) or to a service principal
      * held to this account by {@code aws:SourceAccount}. In a key policy, {@code Resource: "*"} means the key itself.
      */
-    private static void resourcePolicy(String owner, JsonNode document, boolean keyPolicy, List<String> found) {
+    private static void resourcePolicy(String owner, JsonNode document, boolean keyPolicy, List<Finding> found) {
         for (JsonNode statement : document.path("Statement")) {
             if ("Deny".equals(statement.path("Effect").asText())) {
                 continue;
@@ -167,30 +499,23 @@ final class TemplateReview {
             boolean heldService = principal.has("Service")
                     && !statement.at("/Condition/StringEquals/aws:SourceAccount").isMissingNode();
             if (!accountRoot && !heldService) {
-                found.add(owner + ": allows " + principal + " beyond this account");
+                found.add(new Finding(Rule.RESOURCE_POLICIES,
+                        owner + ": allows " + principal + " beyond this account"));
             }
             if (!keyPolicy) {
-                for (JsonNode action : list(statement.path("Action"))) {
-                    if (action.asText().contains("*")) {
-                        found.add(owner + ": wildcard action " + action.asText());
-                    }
-                }
-                for (JsonNode resource : list(statement.path("Resource"))) {
-                    if (resource.isTextual() && resource.asText().contains("*")) {
-                        found.add(owner + ": wildcard resource " + resource.asText());
-                    }
-                }
+                statement(owner, statement, found);
             } else if (!accountRoot) {
                 for (JsonNode action : list(statement.path("Action"))) {
                     if (action.asText().equals("kms:*")) {
-                        found.add(owner + ": only the account root may administer the key");
+                        found.add(new Finding(Rule.RESOURCE_POLICIES,
+                                owner + ": only the account root may administer the key"));
                     }
                 }
             }
         }
     }
 
-    private static List<JsonNode> list(JsonNode node) {
+    static List<JsonNode> list(JsonNode node) {
         List<JsonNode> items = new ArrayList<>();
         if (node.isArray()) {
             node.forEach(items::add);

@@ -15,9 +15,13 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.costobservatory.reliability.TemplateReview.Finding;
+import org.costobservatory.reliability.TemplateReview.Rule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The security review of template.yaml, kept by a test; and cfn-lint stays clean. */
 class TemplateSecurityTest {
@@ -29,7 +33,7 @@ class TemplateSecurityTest {
 
     @Test
     void theTemplatePassesTheReview() throws Exception {
-        assertThat(TemplateReview.violations(template())).isEmpty();
+        assertThat(TemplateReview.review(template())).isEmpty();
     }
 
     @Test
@@ -60,46 +64,142 @@ class TemplateSecurityTest {
                 handlers++;
             }
         }
-        assertThat(handlers).isEqualTo(3);
+        assertThat(handlers).isEqualTo(4);
     }
 
-    /** Each check must be able to fail: a deliberately weakened copy of the template is refused. */
+    /**
+     * Each rule must be able to fail, and fail for its own reason: a deliberately weakened copy of the template breaks
+     * exactly the rule that names the weakness, and no other.
+     */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"no IAM authorizer", "route without auth", "wildcard action", "wildcard resource",
-            "managed policy", "key in environment", "public topic policy", "unencrypted table", "unencrypted topic",
-            "function URL", "parameter resource", "log group without retention"})
-    void aRegressionIsCaught(String regression) throws Exception {
+    @MethodSource("regressions")
+    void aRegressionBreaksItsOwnRule(String regression, Rule rule, Consumer<ObjectNode> weaken) throws Exception {
         ObjectNode template = (ObjectNode) template();
-        ObjectNode resources = (ObjectNode) template.path("Resources");
-        ObjectNode function = (ObjectNode) resources.path("BudgetCheckFunction").path("Properties");
-        Map<String, Consumer<ObjectNode>> regressions = Map.ofEntries(
-                Map.entry("no IAM authorizer", t -> ((ObjectNode) resources.path("BudgetApi").path("Properties")
-                        .path("Auth")).put("DefaultAuthorizer", "NONE")),
-                Map.entry("route without auth", t -> ((ObjectNode) function.path("Events").path("Headroom")
-                        .path("Properties")).putObject("Auth").put("Authorizer", "NONE")),
-                Map.entry("wildcard action", t -> ((ArrayNode) function.path("Policies")).addObject()
-                        .putArray("Statement").addObject().put("Effect", "Allow").put("Action", "dynamodb:*")
-                        .put("Resource", "arn:aws:dynamodb:us-east-1:123456789012:table/x")),
-                Map.entry("wildcard resource", t -> ((ArrayNode) function.path("Policies")).addObject()
-                        .putArray("Statement").addObject().put("Effect", "Allow").put("Action", "sns:Publish")
-                        .put("Resource", "*")),
-                Map.entry("managed policy", t -> ((ArrayNode) function.path("Policies")).add("AmazonSNSFullAccess")),
-                Map.entry("key in environment", t -> ((ObjectNode) resources.path("CostReportFunction")
-                        .path("Properties").path("Environment").path("Variables"))
-                        .put("ANTHROPIC_ADMIN_KEY", "sk-ant-admin01-x")),
-                Map.entry("public topic policy", t -> ((ObjectNode) resources.path("AlertTopicPolicy")
+        weaken.accept((ObjectNode) template.path("Resources"));
+        assertThat(TemplateReview.review(template)).as(regression)
+                .extracting(Finding::rule).isNotEmpty().containsOnly(rule);
+    }
+
+    @Test
+    void everyRuleHasARegressionThatBreaksIt() {
+        assertThat(regressions().map(arguments -> (Rule) arguments.get()[1]).distinct())
+                .containsExactlyInAnyOrder(Rule.values());
+    }
+
+    static Stream<Arguments> regressions() {
+        return Stream.of(
+                regression("no IAM authorizer", Rule.IAM_AUTHORIZER, r -> object(r, "BudgetApi", "Properties", "Auth")
+                        .put("DefaultAuthorizer", "NONE")),
+                regression("route without auth", Rule.ROUTE_AUTHORIZATION, r -> object(r, "BudgetCheckFunction",
+                        "Properties", "Events", "Headroom", "Properties").putObject("Auth").put("Authorizer", "NONE")),
+                regression("function URL", Rule.ROUTE_AUTHORIZATION, r -> object(r, "BudgetCheckFunction",
+                        "Properties").putObject("FunctionUrlConfig").put("AuthType", "NONE")),
+                regression("wildcard action", Rule.WILDCARDS, r -> statement(r, "BudgetCheckFunction")
+                        .put("Action", "sns:*").put("Resource", "AlertTopic")),
+                regression("wildcard resource", Rule.WILDCARDS, r -> statement(r, "BudgetCheckFunction")
+                        .put("Action", "sns:Publish").put("Resource", "*")),
+                regression("managed policy", Rule.REVIEWED_POLICIES, r -> ((ArrayNode) r.path("BudgetCheckFunction")
+                        .path("Properties").path("Policies")).add("AmazonSNSFullAccess")),
+                regression("key in environment", Rule.ADMIN_KEY, r -> object(r, "CostReportFunction", "Properties",
+                        "Environment", "Variables").put("ANTHROPIC_ADMIN_KEY", "sk-ant-admin01-x")),
+                regression("parameter resource", Rule.ADMIN_KEY, r -> r.putObject("AdminKey")
+                        .put("Type", "AWS::SSM::Parameter")),
+                regression("public topic policy", Rule.RESOURCE_POLICIES, r -> ((ObjectNode) r.path("AlertTopicPolicy")
                         .path("Properties").path("PolicyDocument").path("Statement").get(0))
                         .putObject("Principal").put("AWS", "*")),
-                Map.entry("unencrypted table", t -> ((ObjectNode) resources.path("CostTable").path("Properties"))
+                regression("unencrypted table", Rule.ENCRYPTION, r -> object(r, "CostTable", "Properties")
                         .remove("SSESpecification")),
-                Map.entry("unencrypted topic", t -> ((ObjectNode) resources.path("AlertTopic").path("Properties"))
+                regression("unencrypted topic", Rule.ENCRYPTION, r -> object(r, "AlertTopic", "Properties")
                         .remove("KmsMasterKeyId")),
-                Map.entry("function URL", t -> function.putObject("FunctionUrlConfig").put("AuthType", "NONE")),
-                Map.entry("parameter resource", t -> resources.putObject("AdminKey")
-                        .put("Type", "AWS::SSM::Parameter")),
-                Map.entry("log group without retention", t -> ((ObjectNode) resources.path("CostReportLogGroup")
-                        .path("Properties")).remove("RetentionInDays")));
-        regressions.get(regression).accept(template);
-        assertThat(TemplateReview.violations(template)).isNotEmpty();
+                regression("log group without retention", Rule.LOGS, r -> object(r, "CostReportLogGroup",
+                        "Properties").remove("RetentionInDays")),
+                // F4: least privilege on the table
+                regression("DynamoDB policy template", Rule.TABLE_ACTIONS, r -> ((ArrayNode) r.path(
+                        "BudgetCheckFunction").path("Properties").path("Policies")).addObject()
+                        .putObject("DynamoDBCrudPolicy").put("TableName", "CostTable")),
+                regression("scan", Rule.TABLE_ACTIONS, r -> ((ArrayNode) sid(r, "ReportsFunction", "ReadTheTable")
+                        .path("Action")).add("dynamodb:Scan")),
+                regression("write without a key condition", Rule.TABLE_WRITE_KEYS, r ->
+                        sid(r, "BudgetCheckFunction", "Budgets").remove("Condition")),
+                regression("key pattern across item types", Rule.TABLE_WRITE_KEYS, r -> ((ObjectNode) sid(r,
+                        "CostReportFunction", "CostDays").at("/Condition/ForAllValues:StringLike"))
+                        .putArray("dynamodb:LeadingKeys").add("*")),
+                regression("any-value key condition", Rule.TABLE_WRITE_KEYS, r -> {
+                    ObjectNode condition = (ObjectNode) sid(r, "UsageReportFunction", "UsageHours").path("Condition");
+                    condition.set("ForAnyValue:StringLike", condition.remove("ForAllValues:StringLike"));
+                }),
+                regression("ingest writes budgets", Rule.TABLE_WRITE_OWNERS, r -> leadingKeys(r, "UsageReportFunction",
+                        "Alerts").add("BUDGET")),
+                regression("API writes rollups", Rule.TABLE_WRITE_OWNERS, r -> leadingKeys(r, "BudgetCheckFunction",
+                        "Alerts").add("SPEND#*")),
+                // F8: topic, schedules, failure alarm
+                regression("account may subscribe", Rule.TOPIC_SUBSCRIBE, r -> ((ArrayNode) r.path("AlertTopicPolicy")
+                        .path("Properties").path("PolicyDocument").path("Statement").get(0).path("Action"))
+                        .add("sns:Subscribe")),
+                regression("subscribe without TLS", Rule.TOPIC_TRANSPORT, r -> topicStatement(r,
+                        "DenyInsecureTransport").put("Action", "sns:Publish")),
+                regression("fixed schedule name", Rule.SCHEDULE_NAMES, r -> object(r, "CostReportFunction",
+                        "Properties", "Events", "Daily", "Properties").remove("Name")),
+                regression("alarm on waiting messages", Rule.FAILURE_ALARM, r -> object(r, "FailedRunsAlarm",
+                        "Properties").put("MetricName", "ApproximateNumberOfMessagesVisible")),
+                // F3: reports cannot starve headroom
+                regression("report route on the headroom function", Rule.REPORT_ISOLATION, r -> object(r,
+                        "BudgetCheckFunction", "Properties", "Events").set("CostExport", object(r, "ReportsFunction",
+                        "Properties", "Events").remove("CostExport"))),
+                regression("reports without reserved concurrency", Rule.REPORT_ISOLATION, r -> object(r,
+                        "ReportsFunction", "Properties").remove("ReservedConcurrentExecutions")),
+                regression("headroom without reserved concurrency", Rule.REPORT_ISOLATION, r -> object(r,
+                        "BudgetCheckFunction", "Properties").remove("ReservedConcurrentExecutions")),
+                regression("report route without its own throttle", Rule.REPORT_THROTTLES, r -> object(r,
+                        "ReportsFunction", "Properties", "Events", "UsageExport", "Properties")
+                        .remove("RouteSettings")));
+    }
+
+    private static Arguments regression(String name, Rule rule, Consumer<ObjectNode> weaken) {
+        return Arguments.of(name, rule, weaken);
+    }
+
+    /** The object at {@code path} under the template's resources. */
+    static ObjectNode object(ObjectNode resources, String... path) {
+        JsonNode node = resources;
+        for (String step : path) {
+            node = node.path(step);
+        }
+        if (!node.isObject()) {
+            throw new AssertionError("the template has no object at Resources/" + String.join("/", path)
+                    + "; the regression no longer weakens anything");
+        }
+        return (ObjectNode) node;
+    }
+
+    /** The policy statement of {@code function} with this {@code Sid}. */
+    static ObjectNode sid(ObjectNode resources, String function, String sid) {
+        for (JsonNode policy : resources.path(function).path("Properties").path("Policies")) {
+            for (JsonNode statement : policy.path("Statement")) {
+                if (statement.path("Sid").asText().equals(sid)) {
+                    return (ObjectNode) statement;
+                }
+            }
+        }
+        throw new AssertionError(function + " has no statement " + sid + "; the regression no longer weakens anything");
+    }
+
+    private static ArrayNode leadingKeys(ObjectNode resources, String function, String sid) {
+        return (ArrayNode) sid(resources, function, sid).at("/Condition/ForAllValues:StringLike/dynamodb:LeadingKeys");
+    }
+
+    private static ObjectNode topicStatement(ObjectNode resources, String sid) {
+        for (JsonNode statement : resources.path("AlertTopicPolicy").at("/Properties/PolicyDocument/Statement")) {
+            if (statement.path("Sid").asText().equals(sid)) {
+                return (ObjectNode) statement;
+            }
+        }
+        throw new AssertionError("the topic policy has no statement " + sid);
+    }
+
+    /** A new statement added to {@code function}'s policies. */
+    private static ObjectNode statement(ObjectNode resources, String function) {
+        return ((ArrayNode) resources.path(function).path("Properties").path("Policies")).addObject()
+                .putArray("Statement").addObject().put("Effect", "Allow");
     }
 }
