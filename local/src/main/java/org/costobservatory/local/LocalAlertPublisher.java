@@ -51,6 +51,7 @@ final class LocalAlertPublisher implements AlertPublisher {
         ObjectNode line = Json.mapper().createObjectNode();
         line.put("id", id);
         line.put("at", clock.instant().toString());
+        line.put("kind", message.kind());
         line.put("budget", message.budget());
         line.put("threshold", message.threshold());
         line.put("severity", message.severity());

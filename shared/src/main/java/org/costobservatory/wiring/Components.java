@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.costobservatory.alert.AlertEvaluation;
 import org.costobservatory.alert.AlertPublisher;
 import org.costobservatory.alert.BudgetAlerts;
+import org.costobservatory.alert.OnceNotices;
 import org.costobservatory.alert.SnsAlertPublisher;
 import org.costobservatory.alert.ThresholdAlerts;
 import org.costobservatory.anthropic.AdminReports;
@@ -33,12 +34,14 @@ import org.costobservatory.report.DashboardData;
 import org.costobservatory.report.Reports;
 import org.costobservatory.store.AlertStore;
 import org.costobservatory.store.BudgetStore;
+import org.costobservatory.store.NoticeStore;
 import org.costobservatory.store.ReportStore;
 import org.costobservatory.store.SpendStore;
 import org.costobservatory.store.WatermarkStore;
 import org.costobservatory.store.WorkspaceStore;
 import org.costobservatory.store.dynamodb.DynamoDbAlertStore;
 import org.costobservatory.store.dynamodb.DynamoDbBudgetStore;
+import org.costobservatory.store.dynamodb.DynamoDbNoticeStore;
 import org.costobservatory.store.dynamodb.DynamoDbReportStore;
 import org.costobservatory.store.dynamodb.DynamoDbSpendStore;
 import org.costobservatory.store.dynamodb.DynamoDbWatermarkStore;
@@ -60,6 +63,7 @@ public final class Components {
     private final WorkspaceStore workspaces;
     private final BudgetStore budgets;
     private final AlertStore alerts;
+    private final NoticeStore notices;
     private final UsagePricer pricer;
     private final Supplier<AlertPublisher> publisher;
     private final Supplier<AdminReports> adminReports;
@@ -81,6 +85,7 @@ public final class Components {
         this.workspaces = new DynamoDbWorkspaceStore(dynamo, table);
         this.budgets = new DynamoDbBudgetStore(dynamo, table);
         this.alerts = new DynamoDbAlertStore(dynamo, table);
+        this.notices = new DynamoDbNoticeStore(dynamo, table);
         this.pricer = new UsagePricer(config.priceTableFile().map(PriceTable::fromFile).orElseGet(PriceTable::bundled));
         this.publisher = builder.publisher != null ? builder.publisher : () -> snsPublisher(config);
         this.adminReports = builder.adminReports != null ? builder.adminReports
@@ -169,6 +174,18 @@ public final class Components {
     public ThresholdAlerts thresholdAlerts() {
         return new ThresholdAlerts(alerts, message -> alertPublisher().publish(message), clock,
                 config.alertLease());
+    }
+
+    public NoticeStore notices() {
+        return notices;
+    }
+
+    /**
+     * Notices sent at most once per key through the alert topic (drift, anomalies, forecasts, budget changes, ...).
+     * In review mode nothing is claimed or sent: callers must check {@link #alertsEnabled()}.
+     */
+    public OnceNotices onceNotices() {
+        return new OnceNotices(notices, message -> alertPublisher().publish(message), clock, config.alertLease());
     }
 
     /** What headroom answers and ingest runs use: the threshold alerts, or nothing in review mode. */

@@ -26,6 +26,7 @@ import org.costobservatory.domain.SpendScope;
  * WORKSPACE                  wrkspc_1                 workspace name
  * BUDGET                     team-agents              a budget
  * ALERT                      team-agents#2026-11-01#075  one threshold of one budget period
+ * NOTICE                     drift#2026-11-20         one notice sent at most once (drift, anomaly, forecast, ...)
  * </pre>
  */
 public final class Keys {
@@ -39,6 +40,7 @@ public final class Keys {
     public static final String WORKSPACE = "WORKSPACE";
     public static final String BUDGET = "BUDGET";
     public static final String ALERT = "ALERT";
+    public static final String NOTICE = "NOTICE";
 
     private static final DateTimeFormatter HOUR =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
