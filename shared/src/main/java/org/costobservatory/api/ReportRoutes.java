@@ -18,6 +18,7 @@ import org.costobservatory.json.Json;
 import org.costobservatory.report.Csv;
 import org.costobservatory.report.DashboardData;
 import org.costobservatory.report.Grouping;
+import org.costobservatory.report.InvalidReportRequest;
 import org.costobservatory.report.Report;
 import org.costobservatory.report.ReportLine;
 import org.costobservatory.report.Reports;
@@ -54,9 +55,10 @@ public final class ReportRoutes {
                 case "/v1/reports/usage" -> Optional.of(get(request, () -> report(request, false)));
                 default -> Optional.empty();
             };
-        } catch (BadRequest | IllegalArgumentException e) {
+        } catch (BadRequest | InvalidReportRequest e) {
             return Optional.of(ApiResponse.invalid(e.getMessage()));
         }
+        // Anything else (a stored item that cannot be read, say) is internal: the router answers 500 without its text.
     }
 
     private ApiResponse page(ApiRequest request) {
