@@ -15,6 +15,7 @@ import java.util.Set;
 import org.costobservatory.domain.Money;
 import org.costobservatory.domain.ReportKind;
 import org.costobservatory.json.Json;
+import org.costobservatory.log.HandledFailures;
 import org.costobservatory.report.Csv;
 import org.costobservatory.report.DashboardData;
 import org.costobservatory.report.Grouping;
@@ -83,6 +84,9 @@ public final class ReportRoutes {
         ObjectNode reportsNode = root.putObject("reports");
         describe(reportsNode.putObject("cost"), cost, true);
         describe(reportsNode.putObject("usage"), usage, false);
+        // failures handled by design in this process (each also logged where it happened)
+        ObjectNode handled = root.putObject("failures_handled");
+        HandledFailures.snapshot().forEach(handled::put);
         return ApiResponse.json(200, root);
     }
 
