@@ -72,7 +72,8 @@ public final class BudgetJson {
             String field = names.next();
             if (!FIELDS.contains(field) && !READ_ONLY.contains(field)) {
                 throw new InvalidFieldException(InvalidFieldException.printable(field), "is not a budget field "
-                        + "(known: limit_usd, period, time_zone, scope, thresholds_percent, warn_percent, preset, seats)");
+                        + "(known: limit_usd, period, time_zone, scope, thresholds_percent, warn_percent, preset, "
+                        + "seats)");
             }
         }
         if (root.has("name") && !pathName.equals(root.get("name").asText())) {

@@ -59,7 +59,8 @@ class ErrorMessagesTest {
 
     @Test
     void anUnknownFieldOf64KiBIsDescribedNotEchoed() throws Exception {
-        // GIVEN budget bodies with a 48,008-character field name (Jackson refuses names over 50,000), at the top and inside the scope
+        // GIVEN budget bodies with a 48,008-character field name (Jackson refuses names over 50,000), at the top and
+        // inside the scope
         String name = "x".repeat(24_000) + "<script>" + "y".repeat(24_000);
         String top = "{\"limit_usd\": 10, \"period\": \"monthly\", \"" + name + "\": 1}";
         String scoped = "{\"limit_usd\": 10, \"period\": \"monthly\", \"scope\": {\"" + name + "\": \"a\"}}";

@@ -37,7 +37,8 @@ public final class DynamoDbReportStore implements ReportStore {
 
     public DynamoDbReportStore(DynamoDbClient dynamo, String table, Sleeper sleeper) {
         this.table = Objects.requireNonNull(table);
-        this.replacement = new BucketReplacement(Objects.requireNonNull(dynamo), table, new BatchWriter(dynamo, table, sleeper),
+        Objects.requireNonNull(dynamo);
+        this.replacement = new BucketReplacement(dynamo, table, new BatchWriter(dynamo, table, sleeper),
                 new ScopeRegistry(dynamo, table));
     }
 
@@ -60,15 +61,14 @@ public final class DynamoDbReportStore implements ReportStore {
 
     @Override
     public Optional<StoredCostDay> costDay(LocalDate date) {
-        return Dynamo.call("read cost day " + date, () -> {
-            return replacement.read(Keys.costDay(date), Keys.COST_HEADER).map(stored -> {
-                List<CostRow> rows = new ArrayList<>();
-                for (Map<String, AttributeValue> item : stored.rows()) {
-                    rows.add(CostDayMapper.row(item));
-                }
-                return CostDayMapper.day(date, stored.header(), rows);
-            });
-        });
+        return Dynamo.call("read cost day " + date, () ->
+                replacement.read(Keys.costDay(date), Keys.COST_HEADER).map(stored -> {
+                    List<CostRow> rows = new ArrayList<>();
+                    for (Map<String, AttributeValue> item : stored.rows()) {
+                        rows.add(CostDayMapper.row(item));
+                    }
+                    return CostDayMapper.day(date, stored.header(), rows);
+                }));
     }
 
     /**
@@ -103,14 +103,13 @@ public final class DynamoDbReportStore implements ReportStore {
 
     @Override
     public Optional<StoredUsageHour> usageHour(Instant hourStart) {
-        return Dynamo.call("read usage hour " + hourStart, () -> {
-            return replacement.read(Keys.usageHour(hourStart), Keys.USAGE_HEADER).map(stored -> {
-                List<PricedUsageRow> rows = new ArrayList<>();
-                for (Map<String, AttributeValue> item : stored.rows()) {
-                    rows.add(UsageHourMapper.row(item));
-                }
-                return UsageHourMapper.hour(hourStart, stored.header(), rows);
-            });
-        });
+        return Dynamo.call("read usage hour " + hourStart, () ->
+                replacement.read(Keys.usageHour(hourStart), Keys.USAGE_HEADER).map(stored -> {
+                    List<PricedUsageRow> rows = new ArrayList<>();
+                    for (Map<String, AttributeValue> item : stored.rows()) {
+                        rows.add(UsageHourMapper.row(item));
+                    }
+                    return UsageHourMapper.hour(hourStart, stored.header(), rows);
+                }));
     }
 }
