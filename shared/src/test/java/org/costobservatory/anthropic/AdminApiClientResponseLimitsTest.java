@@ -25,9 +25,14 @@ class AdminApiClientResponseLimitsTest {
     @RegisterExtension
     static final FakeAdminApi api = FakeAdminApi.start();
 
-    private AdminApiException pullFails() {
-        AdminApiClient client = api.client(new StaticAdminKey(KEY),
+    /** WireMock takes seconds to serve 32 MiB on a loaded machine: a timeout that only catches a hang. */
+    private static AdminApiClient client() {
+        return api.client(new StaticAdminKey(KEY),
                 FakeAdminApi.testPolicy().withRequestTimeout(java.time.Duration.ofSeconds(60)));
+    }
+
+    private AdminApiException pullFails() {
+        AdminApiClient client = client();
         return catchThrowableOfType(AdminApiException.class,
                 () -> client.costReport(FROM, TO, api.deadline(), (days, page) -> { }));
     }
@@ -87,7 +92,7 @@ class AdminApiClientResponseLimitsTest {
 
         // WHEN it is pulled, THEN its days arrive
         int[] days = {0};
-        api.client(new StaticAdminKey(KEY)).costReport(FROM, TO, api.deadline(), (list, n) -> days[0] += list.size());
+        client().costReport(FROM, TO, api.deadline(), (list, n) -> days[0] += list.size());
         assertThat(days[0]).isPositive();
     }
 
