@@ -29,6 +29,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
@@ -147,6 +148,21 @@ class GenerationRaceTest {
         boolean olderCurrent = older.replaceCostDay(olderDay(), OLDER_COST);
 
         // THEN the older run knows it lost, and the newer day is stored exactly, rows, header and rollups
+        assertThat(olderCurrent).isFalse();
+        assertTheNewerDayIsStored();
+    }
+
+    @Test
+    void anOlderDayWhoseRowsArriveAfterTheNewerRunCleansThemUp() {
+        // GIVEN the older run held before it writes its rows, while the newer run stores the day completely
+        DynamoDbReportStore newer = new DynamoDbReportStore(dynamo, table);
+        DynamoDbReportStore older = olderRunStore(request -> request instanceof BatchWriteItemRequest,
+                () -> assertThat(newer.replaceCostDay(newerDay(), NEWER_COST)).isTrue());
+
+        // WHEN the older run writes its rows and then fails to flip the header
+        boolean olderCurrent = older.replaceCostDay(olderDay(), OLDER_COST);
+
+        // THEN it deleted the rows it wrote: only the newer generation's row is left in the table
         assertThat(olderCurrent).isFalse();
         assertTheNewerDayIsStored();
     }
