@@ -3,7 +3,6 @@ package org.costobservatory.local;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -33,7 +32,9 @@ public final class EmbeddedDynamo implements AutoCloseable {
     /** Opens (or creates) the store in {@code dataDir}; its data is one SQLite file there. */
     public static EmbeddedDynamo open(Path dataDir) {
         try {
-            Files.createDirectories(dataDir);
+            PrivateFiles.directory(dataDir);
+            // SQLite opens an empty file as an empty database and gives its journals the file's permissions.
+            PrivateFiles.file(dataDir.toAbsolutePath().resolve(DATABASE_FILE));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
         }

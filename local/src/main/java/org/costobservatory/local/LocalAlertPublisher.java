@@ -60,7 +60,7 @@ final class LocalAlertPublisher implements AlertPublisher {
         line.put("text", message.text());
         line.put("chatbot", message.chatbotJson());
         try {
-            Files.createDirectories(alertLog.toAbsolutePath().getParent());
+            PrivateFiles.file(alertLog);
             Files.writeString(alertLog, Json.mapper().writeValueAsString(line) + System.lineSeparator(),
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (JsonProcessingException e) {

@@ -7,7 +7,6 @@ import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -44,6 +43,14 @@ final class LocalRuntime implements AutoCloseable {
             if (alertTopic.isPresent() && table.isEmpty()) {
                 throw new LocalUsageException("--alert-topic applies only with --table (a deployed stack)");
             }
+        }
+
+        /** The webhook URL is a credential: only whether it is set is shown. */
+        @Override
+        public String toString() {
+            return "Options[dataDir=" + dataDir + ", table=" + table.orElse("(none)") + ", alertTopic="
+                    + alertTopic.orElse("(none)") + ", demo=" + demo + ", slackWebhook="
+                    + (slackWebhook.isPresent() ? "(set)" : "(not set)") + ", needAdminKey=" + needAdminKey + "]";
         }
     }
 
@@ -90,8 +97,8 @@ final class LocalRuntime implements AutoCloseable {
             // The deployed table, through the AWS client factory with this environment's endpoints and region.
             env.put(Config.TABLE_NAME, options.table().get());
         } else {
-            Files.createDirectories(options.dataDir());
-            lockChannel = FileChannel.open(options.dataDir().resolve(".lock"), StandardOpenOption.CREATE,
+            PrivateFiles.directory(options.dataDir());
+            lockChannel = FileChannel.open(PrivateFiles.file(options.dataDir().resolve(".lock")),
                     StandardOpenOption.WRITE);
             try {
                 lock = lockChannel.tryLock();

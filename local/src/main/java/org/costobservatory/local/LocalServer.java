@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +81,7 @@ final class LocalServer implements AutoCloseable {
             ObjectNode info = Json.mapper().createObjectNode();
             info.put("url", adapter.baseUrl());
             info.put("pid", ProcessHandle.current().pid());
-            Files.writeString(serverFile, info.toString());
+            Files.writeString(PrivateFiles.file(serverFile), info.toString(), StandardOpenOption.TRUNCATE_EXISTING);
             LocalServer server = new LocalServer(runtime, adapter, schedule, serverFile);
             out.println();
             out.println("Listening on " + adapter.baseUrl() + " (127.0.0.1 only; no authentication on loopback).");

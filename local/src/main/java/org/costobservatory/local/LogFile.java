@@ -20,7 +20,7 @@ final class LogFile {
 
     static void redirect(Path file, PrintStream terminal) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            PrivateFiles.file(file);
             Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
             Log.setLevel(Log.Level.INFO);

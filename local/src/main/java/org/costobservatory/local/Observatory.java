@@ -496,6 +496,13 @@ public final class Observatory {
     /** Options of {@code serve}. */
     record ServeOptions(Path dataDir, boolean demo, int port, Optional<Path> budgets, Optional<URI> slackWebhook,
                         boolean catchUp) {
+        /** The webhook URL is a credential: only whether it is set is shown. */
+        @Override
+        public String toString() {
+            return "ServeOptions[dataDir=" + dataDir + ", demo=" + demo + ", port=" + port + ", budgets="
+                    + budgets.map(Path::toString).orElse("(none)") + ", slackWebhook="
+                    + (slackWebhook.isPresent() ? "(set)" : "(not set)") + ", catchUp=" + catchUp + "]";
+        }
     }
 
     /** {@code command positional... --name value --flag}. */

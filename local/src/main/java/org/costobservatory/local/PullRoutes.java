@@ -12,6 +12,7 @@ import org.costobservatory.anthropic.AdminApiException;
 import org.costobservatory.anthropic.AuthenticationException;
 import org.costobservatory.api.ApiRequest;
 import org.costobservatory.api.ApiResponse;
+import org.costobservatory.api.InvalidFieldException;
 import org.costobservatory.domain.ReportKind;
 import org.costobservatory.ingest.IngestProgress;
 import org.costobservatory.ingest.IngestRequest;
@@ -57,7 +58,8 @@ final class PullRoutes {
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                return ApiResponse.invalid(name + ": not a pull field (report, from, to)");
+                return ApiResponse.invalid(InvalidFieldException.printable(name) + ": not a pull field (report, from, "
+                        + "to)");
             }
         }
         ReportKind report;

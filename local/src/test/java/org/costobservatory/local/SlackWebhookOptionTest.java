@@ -48,4 +48,15 @@ class SlackWebhookOptionTest {
                 .serveOptions(arguments)).isInstanceOf(LocalUsageException.class)
                 .hasMessage("OBSERVATORY_SLACK_WEBHOOK is not an http(s) URL");
     }
+
+    @Test
+    void theOptionsThatHoldTheWebhookNeverPrintIt() {
+        Observatory.ServeOptions serve = observatory(Map.of(Observatory.SLACK_WEBHOOK, WEBHOOK))
+                .serveOptions(Observatory.Arguments.parse(new String[] {"serve", "--demo"}));
+        LocalRuntime.Options runtime = new LocalRuntime.Options(serve.dataDir(), java.util.Optional.empty(),
+                java.util.Optional.empty(), true, serve.slackWebhook(), false);
+
+        assertThat(serve.toString()).contains("slackWebhook=(set)").doesNotContain("s3cr3tT0k3n", "hooks.slack.com");
+        assertThat(runtime.toString()).contains("slackWebhook=(set)").doesNotContain("s3cr3tT0k3n", "hooks.slack.com");
+    }
 }

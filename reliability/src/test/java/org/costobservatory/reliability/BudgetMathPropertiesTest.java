@@ -3,6 +3,7 @@ package org.costobservatory.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +34,6 @@ import org.costobservatory.domain.BudgetPeriod;
 import org.costobservatory.domain.BudgetScope;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
-import org.costobservatory.domain.Money;
 import org.costobservatory.domain.ReportKind;
 import org.costobservatory.domain.SpendScope;
 import org.costobservatory.store.DailySpend;
@@ -46,10 +46,15 @@ import org.costobservatory.testing.TableDump;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Case 20: the budget arithmetic as algebraic laws over generated data (jqwik 1.9.3, seeded, bounded in CI; see
- * {@code junit-platform.properties} for the longer-run setting). Rules N1 and N3 as laws.
+ * Case 20: the budget arithmetic as algebraic laws over generated data (jqwik 1.9.3, bounded in CI; see
+ * {@code junit-platform.properties} for the longer-run setting). Rules N1 and N3 as laws. Every property runs from
+ * the fixed {@link #SEED}, so a build fails or passes the same way every time; jqwik's failure report prints the seed
+ * (and the shrunk sample) of a failing property. Expected amounts are rounded here with whole numbers of
+ * micro-cents, never with the {@code Money} methods under test.
  */
 class BudgetMathPropertiesTest {
+    /** Change it (here only) to explore other samples; a failure report names the seed it ran with. */
+    static final String SEED = "20261124";
     private static final Instant NOW = Instant.parse("2026-11-24T10:30:00Z");
     private static final LocalDate SETTLED_THROUGH = LocalDate.parse("2026-11-23");
 
@@ -82,7 +87,7 @@ class BudgetMathPropertiesTest {
         });
     }
 
-    @Property
+    @Property(seed = SEED)
     void theTotalIsTheSumOfItsDaysAndOfItsModels(@ForAll("month") Map<LocalDate, DailySpend> days) {
         Budget budget = budget(BigDecimal.TEN, Budget.DEFAULT_THRESHOLDS, ZoneOffset.UTC);
         Spend spend = calculate(budget, days);
@@ -100,7 +105,7 @@ class BudgetMathPropertiesTest {
                 .isEqualByComparingTo(expected);
     }
 
-    @Property
+    @Property(seed = SEED)
     void headroomIsExactlyLimitMinusSpentAndNeverNaN(
             @ForAll @IntRange(min = 1, max = 100_000_000) int limitCents,
             @ForAll("cents") BigDecimal spentCents,
@@ -109,10 +114,9 @@ class BudgetMathPropertiesTest {
         HeadroomAnswer answer = decide(budget(limit, Budget.DEFAULT_THRESHOLDS, ZoneOffset.UTC), spentCents,
                 BigDecimal.valueOf(estimateCents).movePointLeft(2));
 
-        BigDecimal spent = Money.centsToRoundedUsd(spentCents);
+        BigDecimal spent = usdToTheCent(spentCents);
         assertThat(answer.spentUsd()).isEqualByComparingTo(spent);
         assertThat(answer.remainingUsd()).isEqualByComparingTo(limit.subtract(spent));
-        assertThat(answer.settledUsd().add(answer.provisionalUsd())).isEqualByComparingTo(answer.spentUsd());
         assertThat(answer.percentUsed()).isEqualByComparingTo(spent.multiply(BigDecimal.valueOf(100))
                 .divide(limit, 2, RoundingMode.HALF_UP));
         BigDecimal withEstimate = spent.add(answer.estimateUsd());
@@ -121,7 +125,32 @@ class BudgetMathPropertiesTest {
                 ? "warn" : "allow");
     }
 
-    @Property
+    @Property(seed = SEED)
+    void theAnswersPartsAreEachRoundedFromTheirExactAmounts(@ForAll("cents") BigDecimal settledCents,
+                                                           @ForAll("cents") BigDecimal provisionalCents) {
+        Budget budget = budget(new BigDecimal("100000"), Budget.DEFAULT_THRESHOLDS, ZoneOffset.UTC);
+        Spend spend = new Spend(budget.currentPeriod(NOW), settledCents, BigDecimal.ZERO, provisionalCents,
+                Optional.of(SETTLED_THROUGH), Optional.of(NOW.minus(Duration.ofMinutes(30))), Spend.BASIS_COST_REPORT,
+                List.of(), false);
+        HeadroomAnswer answer = HeadroomService.decide(budget, spend, BigDecimal.ZERO, NOW, Duration.ofHours(3));
+
+        // spent is the exact total rounded once; settled is rounded on its own; provisional is what is left, so it
+        // is never more than a cent from its exact amount (a dropped or doubled part is dollars away)
+        assertThat(answer.spentUsd()).isEqualByComparingTo(usdToTheCent(settledCents.add(provisionalCents)));
+        assertThat(answer.settledUsd()).isEqualByComparingTo(usdToTheCent(settledCents));
+        assertThat(answer.provisionalUsd().subtract(provisionalCents.movePointLeft(2)).abs())
+                .isLessThanOrEqualTo(new BigDecimal("0.01"));
+    }
+
+    /** USD to the cent, half up, from whole micro-cents (generated amounts have six decimals of a cent). */
+    static BigDecimal usdToTheCent(BigDecimal cents) {
+        BigInteger[] wholeAndRest = cents.setScale(6).unscaledValue().divideAndRemainder(BigInteger.valueOf(1_000_000));
+        BigInteger whole = wholeAndRest[0].add(wholeAndRest[1].compareTo(BigInteger.valueOf(500_000)) >= 0
+                ? BigInteger.ONE : BigInteger.ZERO);
+        return new BigDecimal(whole, 2);
+    }
+
+    @Property(seed = SEED)
     void thresholdCrossingIsMonotoneAndExactAtItsBoundary(
             @ForAll @IntRange(min = 100, max = 10_000_000) int limitCents,
             @ForAll("thresholds") List<BigDecimal> thresholds,
@@ -147,7 +176,7 @@ class BudgetMathPropertiesTest {
                 .map(set -> set.stream().sorted().map(BigDecimal::valueOf).toList());
     }
 
-    @Property(tries = 12)
+    @Property(seed = SEED, tries = 12)
     void replacingADayTwiceIsTheSameAsOnce(@ForAll("costDay") CostDay day) {
         DynamoDbClient dynamo = DynamoDbLocal.shared().client();
         String once = DynamoDbLocal.shared().newTable();
@@ -159,7 +188,7 @@ class BudgetMathPropertiesTest {
         assertThat(TableDump.withoutRunMetadata(dynamo, twice)).isEqualTo(TableDump.withoutRunMetadata(dynamo, once));
     }
 
-    @Property(tries = 8)
+    @Property(seed = SEED, tries = 8)
     void theOrderOfIngestionDoesNotChangeWhatIsStored(@ForAll("costDays") List<CostDay> days,
                                                      @ForAll long shuffleSeed) {
         DynamoDbClient dynamo = DynamoDbLocal.shared().client();

@@ -1,5 +1,6 @@
 package org.costobservatory.anthropic;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -8,6 +9,7 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +24,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,7 +45,8 @@ import org.costobservatory.time.Sleeper;
  * limit is org-wide and low); each page is parsed completely before it is handed on. One retry layer lives here:
  * 429, 5xx (529 included) and I/O failures are retried with capped exponential back-off and full jitter, honouring
  * {@code retry-after}/{@code retry-after-ms} and {@code x-should-retry}, and never waiting past the caller's
- * {@link Deadline}. A 401 re-reads the key once. Every other refusal fails at once with a typed
+ * {@link Deadline}. A 401 re-reads the key once. A body larger than {@link #MAX_BODY_BYTES} is not read further and
+ * fails with {@link ResponseTooLargeException}. Every other refusal fails at once with a typed
  * {@link AdminApiException} whose text names the endpoint, status and Anthropic's error but never the key.
  */
 public final class AdminApiClient implements AdminReports {
@@ -53,6 +58,11 @@ public final class AdminApiClient implements AdminReports {
     /** Needed only to group or filter the usage report by speed. */
     public static final String FAST_MODE_BETA = "fast-mode-2026-02-01";
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * The most one response body may hold (32 MiB). A page of the cost report for 31 days or of the usage report for
+     * a day of hours is a few MiB at most; anything larger is refused as it arrives, before it can exhaust memory.
+     */
+    public static final long MAX_BODY_BYTES = 32L * 1024 * 1024;
 
     static final String COST_REPORT_PATH = "/v1/organizations/cost_report";
     static final String USAGE_REPORT_PATH = "/v1/organizations/usage_report/messages";
@@ -358,7 +368,7 @@ public final class AdminApiClient implements AdminReports {
             throw new AuthenticationException("GET " + uri.getPath() + ": " + e.getMessage(), 0, null, null, null);
         }
         CompletableFuture<HttpResponse<byte[]>> future =
-                http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                http.sendAsync(request.build(), info -> new LimitedBody(info, MAX_BODY_BYTES));
         try {
             HttpResponse<byte[]> response = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             byte[] body = response.body() == null ? new byte[0] : response.body();
@@ -373,10 +383,96 @@ public final class AdminApiClient implements AdminReports {
                     null, null, null, true, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            for (Throwable link = cause; link != null; link = link.getCause()) {
+                if (link instanceof BodyTooLarge tooLarge) {
+                    throw new ResponseTooLargeException("GET " + uri.getPath() + ": the response body (HTTP "
+                            + tooLarge.status + ") is larger than " + MAX_BODY_BYTES + " bytes, the most one page may "
+                            + "be; it was not read further" + requestIdSuffix(tooLarge.requestId), tooLarge.status,
+                            tooLarge.requestId, MAX_BODY_BYTES);
+                }
+            }
             if (cause instanceof IOException io) {
                 throw io;
             }
             throw new IOException("request failed: " + (cause == null ? e : cause), cause == null ? e : cause);
+        }
+    }
+
+    /** A body that passed the size limit; turned into a {@link ResponseTooLargeException}. */
+    private static final class BodyTooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+        private final String requestId;
+
+        BodyTooLarge(HttpResponse.ResponseInfo info) {
+            super("response body larger than " + MAX_BODY_BYTES + " bytes");
+            this.status = info.statusCode();
+            this.requestId = info.headers().firstValue("request-id").orElse(null);
+        }
+    }
+
+    /**
+     * Collects a body up to {@code max} bytes. A larger {@code content-length} is refused before anything is read; a
+     * body without one (chunked) is cut off as soon as it passes the limit.
+     */
+    private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final HttpResponse.ResponseInfo info;
+        private final long max;
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private Flow.Subscription subscription;
+        private long received;
+
+        LimitedBody(HttpResponse.ResponseInfo info, long max) {
+            this.info = info;
+            this.max = max;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            if (info.headers().firstValueAsLong("content-length").orElse(0) > max) {
+                refuse();
+                return;
+            }
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            if (result.isDone()) {
+                return;
+            }
+            for (ByteBuffer buffer : buffers) {
+                received += buffer.remaining();
+                if (received > max) {
+                    refuse();
+                    return;
+                }
+                byte[] bytes = new byte[buffer.remaining()];
+                buffer.get(bytes);
+                out.writeBytes(bytes);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            result.completeExceptionally(error);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(out.toByteArray());
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        private void refuse() {
+            subscription.cancel();
+            result.completeExceptionally(new BodyTooLarge(info));
         }
     }
 

@@ -83,10 +83,10 @@ record ApiError(int status, String type, String message, String errorCode, Strin
         if (body == null || body.length == 0) {
             return "";
         }
-        // Redact before cutting, so a secret that straddles the cut is never half shown.
-        int length = Math.min(body.length, 8 * 1024);
-        String text = new String(body, 0, length, StandardCharsets.UTF_8).replaceAll("\\s+", " ").strip();
-        text = Secrets.redact(text).replaceAll("\\p{Cntrl}", "?");
+        // Redact the whole body before cutting anything, so a secret that straddles a cut is never half shown (a
+        // body padded with whitespace would otherwise bring the end of a long read into the snippet).
+        String text = Secrets.redact(new String(body, StandardCharsets.UTF_8));
+        text = text.replaceAll("\\s+", " ").strip().replaceAll("\\p{Cntrl}", "?");
         return text.length() > SNIPPET_CHARS ? text.substring(0, SNIPPET_CHARS) + "..." : text;
     }
 }

@@ -71,8 +71,9 @@ public final class BudgetJson {
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String field = names.next();
             if (!FIELDS.contains(field) && !READ_ONLY.contains(field)) {
-                throw new InvalidFieldException(field, "is not a budget field (known: limit_usd, period, "
-                        + "time_zone, scope, thresholds_percent, warn_percent, preset, seats)");
+                throw new InvalidFieldException(InvalidFieldException.printable(field), "is not a budget field "
+                        + "(known: limit_usd, period, time_zone, scope, thresholds_percent, warn_percent, preset, "
+                        + "seats)");
             }
         }
         if (root.has("name") && !pathName.equals(root.get("name").asText())) {
@@ -174,8 +175,8 @@ public final class BudgetJson {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String field = names.next();
             if (!SCOPE_FIELDS.contains(field)) {
-                throw new InvalidFieldException("scope." + field, "is not a scope field (known: workspace_id, "
-                        + "api_key_id, model)");
+                throw new InvalidFieldException("scope." + InvalidFieldException.printable(field),
+                        "is not a scope field (known: workspace_id, api_key_id, model)");
             }
         }
         Optional<String> workspace = scopeValue(node, "workspace_id", WORKSPACE,

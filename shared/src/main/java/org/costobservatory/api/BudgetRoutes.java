@@ -14,6 +14,7 @@ import org.costobservatory.budget.HeadroomAnswer;
 import org.costobservatory.budget.HeadroomService;
 import org.costobservatory.domain.Budget;
 import org.costobservatory.json.Json;
+import org.costobservatory.log.HandledFailures;
 import org.costobservatory.log.Log;
 import org.costobservatory.store.AlertRecord;
 import org.costobservatory.store.AlertStore;
@@ -98,14 +99,20 @@ public final class BudgetRoutes {
         return ApiResponse.json(200, HeadroomJson.all(answers, estimate));
     }
 
-    /** Thresholds are checked on every headroom answer; a failed alert never changes the answer. */
+    /**
+     * Thresholds are checked on every headroom answer; a failed alert never changes the answer. The failure is
+     * handled by design (the claim's lease lets a later check or ingest send it): logged, and counted in
+     * {@link HandledFailures}, which {@code GET /v1/health} shows.
+     */
     private void evaluateAlerts(List<HeadroomAnswer> answers) {
         for (HeadroomAnswer answer : answers) {
             try {
                 alerts.evaluate(answer);
             } catch (RuntimeException e) {
+                long count = HandledFailures.record(HandledFailures.Kind.ALERTS_DURING_HEADROOM);
                 LOG.error("threshold alert failed during a headroom check; a later check or ingest retries it", e,
-                        "budget", answer.budget().name());
+                        "budget", answer.budget().name(), "failure_handled",
+                        HandledFailures.Kind.ALERTS_DURING_HEADROOM.id(), "handled_so_far", count);
             }
         }
     }

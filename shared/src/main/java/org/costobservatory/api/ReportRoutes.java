@@ -15,9 +15,11 @@ import java.util.Set;
 import org.costobservatory.domain.Money;
 import org.costobservatory.domain.ReportKind;
 import org.costobservatory.json.Json;
+import org.costobservatory.log.HandledFailures;
 import org.costobservatory.report.Csv;
 import org.costobservatory.report.DashboardData;
 import org.costobservatory.report.Grouping;
+import org.costobservatory.report.InvalidReportRequest;
 import org.costobservatory.report.Report;
 import org.costobservatory.report.ReportLine;
 import org.costobservatory.report.Reports;
@@ -54,9 +56,10 @@ public final class ReportRoutes {
                 case "/v1/reports/usage" -> Optional.of(get(request, () -> report(request, false)));
                 default -> Optional.empty();
             };
-        } catch (BadRequest | IllegalArgumentException e) {
+        } catch (BadRequest | InvalidReportRequest e) {
             return Optional.of(ApiResponse.invalid(e.getMessage()));
         }
+        // Anything else (a stored item that cannot be read, say) is internal: the router answers 500 without its text.
     }
 
     private ApiResponse page(ApiRequest request) {
@@ -81,6 +84,9 @@ public final class ReportRoutes {
         ObjectNode reportsNode = root.putObject("reports");
         describe(reportsNode.putObject("cost"), cost, true);
         describe(reportsNode.putObject("usage"), usage, false);
+        // failures handled by design in this process (each also logged where it happened)
+        ObjectNode handled = root.putObject("failures_handled");
+        HandledFailures.snapshot().forEach(handled::put);
         return ApiResponse.json(200, root);
     }
 

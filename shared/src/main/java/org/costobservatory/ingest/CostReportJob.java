@@ -10,6 +10,7 @@ import org.costobservatory.anthropic.AdminReports;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.ReportKind;
 import org.costobservatory.domain.Workspace;
+import org.costobservatory.log.HandledFailures;
 import org.costobservatory.log.Log;
 import org.costobservatory.store.ReportStore;
 import org.costobservatory.store.WatermarkStore;
@@ -62,18 +63,28 @@ public final class CostReportJob {
                 run.pageDone(page);
             });
         }
-        refreshWorkspaceNames(deadline);
-        return run.finish().withAlertsSent(afterIngest.run());
+        boolean namesRefreshed = refreshWorkspaceNames(deadline);
+        IngestSummary summary = run.finish().withAlertsSent(afterIngest.run());
+        return namesRefreshed ? summary : summary.withFailureHandled(HandledFailures.Kind.WORKSPACE_NAMES_REFRESH);
     }
 
-    /** Names are for display only, so a failure here is logged rather than failing a run whose data is stored. */
-    private void refreshWorkspaceNames(Deadline deadline) {
+    /**
+     * Names are for display only, so a failure here is handled by design rather than failing a run whose data is
+     * stored: it is logged, counted ({@link HandledFailures}) and named in the run's summary.
+     *
+     * @return whether the names were refreshed
+     */
+    private boolean refreshWorkspaceNames(Deadline deadline) {
         try {
             List<Workspace> listed = reports.workspaces(deadline);
             workspaces.putAll(listed);
+            return true;
         } catch (AdminApiException e) {
+            long count = HandledFailures.record(HandledFailures.Kind.WORKSPACE_NAMES_REFRESH);
             LOG.warn("could not refresh workspace names; reports keep the names stored before",
-                    "error_type", e.getClass().getSimpleName(), "error", e.getMessage());
+                    "error_type", e.getClass().getSimpleName(), "error", e.getMessage(),
+                    "failure_handled", HandledFailures.Kind.WORKSPACE_NAMES_REFRESH.id(), "handled_so_far", count);
+            return false;
         }
     }
 

@@ -100,6 +100,6 @@ public final class IngestRun {
         LOG.info(report.id() + " report run stored its window", "run_id", run.runId(), "buckets_stored", stored,
                 "buckets_kept", kept, "rows", rows, "pages", pages, "stored_through", storedThrough);
         return new IngestSummary(report.id(), run.runId(), window.from(), window.to(), pages, stored, kept, rows,
-                missing, storedThrough, 0);
+                missing, storedThrough, 0, List.of());
     }
 }

@@ -41,7 +41,7 @@ public enum Grouping {
                 return grouping;
             }
         }
-        throw new IllegalArgumentException("group_by must be one of " + ids(cost));
+        throw new InvalidReportRequest("group_by must be one of " + ids(cost));
     }
 
     public static List<String> ids(boolean cost) {

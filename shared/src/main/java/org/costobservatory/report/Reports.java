@@ -26,9 +26,13 @@ import org.costobservatory.store.WorkspaceStore;
 
 /** Builds reports from the stored rows (never from Anthropic), for showback and chargeback. */
 public final class Reports {
-    /** The longest range one report reads: a year of cost days, or a quarter of usage hours. */
+    /**
+     * The longest range one report reads: a year of cost days (366 reads of a day each), or a month of usage hours
+     * (744 reads of an hour each). Each stored day or hour is one query of its partition, so a request's reads are
+     * bounded by its range; a longer export is asked for in parts.
+     */
     public static final int MAX_COST_DAYS = 366;
-    public static final int MAX_USAGE_DAYS = 92;
+    public static final int MAX_USAGE_DAYS = 31;
 
     private final ReportStore store;
     private final WorkspaceStore workspaces;
@@ -140,14 +144,15 @@ public final class Reports {
 
     private static void checkRange(LocalDate from, LocalDate to, int maxDays, Grouping groupBy, boolean cost) {
         if (to.isBefore(from)) {
-            throw new IllegalArgumentException("'to' (" + to + ") is before 'from' (" + from + ")");
+            throw new InvalidReportRequest("'to' (" + to + ") is before 'from' (" + from + ")");
         }
         if (ChronoUnit.DAYS.between(from, to) + 1 > maxDays) {
-            throw new IllegalArgumentException("a " + (cost ? "cost" : "usage") + " report covers at most " + maxDays
-                    + " days");
+            throw new InvalidReportRequest("a " + (cost ? "cost" : "usage") + " report covers at most " + maxDays
+                    + " days per request (from " + from + " to " + to + " is " + (ChronoUnit.DAYS.between(from, to) + 1)
+                    + "); ask for a longer range in parts");
         }
         if (cost ? !groupBy.forCost() : !groupBy.forUsage()) {
-            throw new IllegalArgumentException("group_by must be one of " + Grouping.ids(cost));
+            throw new InvalidReportRequest("group_by must be one of " + Grouping.ids(cost));
         }
     }
 }

@@ -11,7 +11,6 @@ import static org.costobservatory.anthropic.FakeAdminApi.fixture;
 import static org.costobservatory.anthropic.FakeAdminApi.json;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -102,23 +101,103 @@ class AdminApiClientTimeoutTest {
 
     @Test
     void theRequestTimeoutIsShortenedToTheTimeLeft() {
-        // GIVEN a real-time deadline 400 ms away, a 30 s request timeout and a server that takes 3 s
+        // GIVEN a deadline 400 ms away on the test clock (which only moves when the client sleeps), a 30 s request
+        // timeout, and a server that takes 3 s
         api.server().stubFor(costPage(null).willReturn(json(fixture("cost-report-page-1.json"))
                 .withFixedDelay(3_000)));
-        Deadline deadline = Deadline.after(Clock.systemUTC(), Duration.ofMillis(400));
-        AdminApiClient client = api.client(new StaticAdminKey(KEY),
-                FakeAdminApi.testPolicy().withRequestTimeout(Duration.ofSeconds(30)));
+        Deadline deadline = Deadline.after(api.clock(), Duration.ofMillis(400));
+        List<Duration> timeouts = new ArrayList<>();
+        AdminApiClient client = new AdminApiClient(api.baseUri(), new StaticAdminKey(KEY),
+                new TimeoutRecordingClient(FakeAdminApi.httpClient(), timeouts), api.clock(), api.sleeper(),
+                FakeAdminApi.testPolicy().withRequestTimeout(Duration.ofSeconds(30)), FakeAdminApi.fixedJitter(0.5));
 
         // WHEN the report is pulled
-        long started = System.nanoTime();
         RetriesExhaustedException failure = catchThrowableOfType(RetriesExhaustedException.class, () ->
                 pull(client, deadline));
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
 
-        // THEN the request was cut off at the deadline rather than after 3 s, and the failure names the timeout
-        assertThat(elapsed).isLessThan(Duration.ofMillis(2_000));
+        // THEN the one request was sent with the 400 ms left as its timeout, not 30 s; it timed out, and waiting to
+        // retry would pass the deadline, so the failure names both
+        assertThat(timeouts).containsExactly(Duration.ofMillis(400));
         assertThat(failure.getMessage()).contains("deadline", "HttpTimeoutException");
         assertThat(failure.httpStatus()).isZero();
         assertThat(failure.getCause()).isInstanceOf(java.net.http.HttpTimeoutException.class);
+    }
+
+    /** Passes every request on, recording the timeout it was sent with. */
+    private static final class TimeoutRecordingClient extends java.net.http.HttpClient {
+        private final java.net.http.HttpClient delegate;
+        private final List<Duration> timeouts;
+
+        TimeoutRecordingClient(java.net.http.HttpClient delegate, List<Duration> timeouts) {
+            this.delegate = delegate;
+            this.timeouts = timeouts;
+        }
+
+        @Override
+        public java.util.Optional<java.net.CookieHandler> cookieHandler() {
+            return delegate.cookieHandler();
+        }
+
+        @Override
+        public java.util.Optional<Duration> connectTimeout() {
+            return delegate.connectTimeout();
+        }
+
+        @Override
+        public Redirect followRedirects() {
+            return delegate.followRedirects();
+        }
+
+        @Override
+        public java.util.Optional<java.net.ProxySelector> proxy() {
+            return delegate.proxy();
+        }
+
+        @Override
+        public javax.net.ssl.SSLContext sslContext() {
+            return delegate.sslContext();
+        }
+
+        @Override
+        public javax.net.ssl.SSLParameters sslParameters() {
+            return delegate.sslParameters();
+        }
+
+        @Override
+        public java.util.Optional<java.net.Authenticator> authenticator() {
+            return delegate.authenticator();
+        }
+
+        @Override
+        public Version version() {
+            return delegate.version();
+        }
+
+        @Override
+        public java.util.Optional<java.util.concurrent.Executor> executor() {
+            return delegate.executor();
+        }
+
+        @Override
+        public <T> java.net.http.HttpResponse<T> send(java.net.http.HttpRequest request,
+                java.net.http.HttpResponse.BodyHandler<T> handler) throws java.io.IOException, InterruptedException {
+            request.timeout().ifPresent(timeouts::add);
+            return delegate.send(request, handler);
+        }
+
+        @Override
+        public <T> java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<T>> sendAsync(
+                java.net.http.HttpRequest request, java.net.http.HttpResponse.BodyHandler<T> handler) {
+            request.timeout().ifPresent(timeouts::add);
+            return delegate.sendAsync(request, handler);
+        }
+
+        @Override
+        public <T> java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<T>> sendAsync(
+                java.net.http.HttpRequest request, java.net.http.HttpResponse.BodyHandler<T> handler,
+                java.net.http.HttpResponse.PushPromiseHandler<T> push) {
+            request.timeout().ifPresent(timeouts::add);
+            return delegate.sendAsync(request, handler, push);
+        }
     }
 }

@@ -43,7 +43,20 @@ public final class DynamoDbAlertStore implements AlertStore {
         this.table = Objects.requireNonNull(table);
     }
 
+    /** The most a threshold may be: five digits before the point fit the key's fixed width. */
+    private static final BigDecimal MAX_THRESHOLD = new BigDecimal("99999.999");
+
+    /**
+     * {@code <budget>#<period>#<threshold>}, the threshold with exactly three decimals so keys sort by threshold. A
+     * threshold the key cannot show exactly (more than three decimals, which the API refuses) is refused here too:
+     * rounded, two thresholds would share one key and the later would never alert.
+     */
     static String sortKey(String budget, String periodKey, BigDecimal threshold) {
+        if (threshold.signum() <= 0 || threshold.compareTo(MAX_THRESHOLD) > 0
+                || threshold.stripTrailingZeros().scale() > 3) {
+            throw new IllegalArgumentException("an alert threshold must be more than 0, at most 99999.999 and have "
+                    + "at most 3 decimals, got " + threshold.toPlainString());
+        }
         return budget + "#" + periodKey + "#" + String.format(Locale.ROOT, "%09.3f", threshold);
     }
 

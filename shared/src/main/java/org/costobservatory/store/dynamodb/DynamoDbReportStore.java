@@ -28,7 +28,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * {@link SpendRollups}) written by {@link SpendRollupMapper}.
  */
 public final class DynamoDbReportStore implements ReportStore {
-    private final DynamoDbClient dynamo;
     private final String table;
     private final BucketReplacement replacement;
 
@@ -37,8 +36,8 @@ public final class DynamoDbReportStore implements ReportStore {
     }
 
     public DynamoDbReportStore(DynamoDbClient dynamo, String table, Sleeper sleeper) {
-        this.dynamo = Objects.requireNonNull(dynamo);
         this.table = Objects.requireNonNull(table);
+        Objects.requireNonNull(dynamo);
         this.replacement = new BucketReplacement(dynamo, table, new BatchWriter(dynamo, table, sleeper),
                 new ScopeRegistry(dynamo, table));
     }
@@ -62,18 +61,14 @@ public final class DynamoDbReportStore implements ReportStore {
 
     @Override
     public Optional<StoredCostDay> costDay(LocalDate date) {
-        return Dynamo.call("read cost day " + date, () -> {
-            String pk = Keys.costDay(date);
-            Map<String, AttributeValue> header = Dynamo.get(dynamo, table, pk, Keys.COST_HEADER);
-            if (header == null) {
-                return Optional.empty();
-            }
-            List<CostRow> rows = new ArrayList<>();
-            for (Map<String, AttributeValue> item : replacement.currentRows(pk, Items.str(header, "generation"))) {
-                rows.add(CostDayMapper.row(item));
-            }
-            return Optional.of(CostDayMapper.day(date, header, rows));
-        });
+        return Dynamo.call("read cost day " + date, () ->
+                replacement.read(Keys.costDay(date), Keys.COST_HEADER).map(stored -> {
+                    List<CostRow> rows = new ArrayList<>();
+                    for (Map<String, AttributeValue> item : stored.rows()) {
+                        rows.add(CostDayMapper.row(item));
+                    }
+                    return CostDayMapper.day(date, stored.header(), rows);
+                }));
     }
 
     /**
@@ -108,17 +103,13 @@ public final class DynamoDbReportStore implements ReportStore {
 
     @Override
     public Optional<StoredUsageHour> usageHour(Instant hourStart) {
-        return Dynamo.call("read usage hour " + hourStart, () -> {
-            String pk = Keys.usageHour(hourStart);
-            Map<String, AttributeValue> header = Dynamo.get(dynamo, table, pk, Keys.USAGE_HEADER);
-            if (header == null) {
-                return Optional.empty();
-            }
-            List<PricedUsageRow> rows = new ArrayList<>();
-            for (Map<String, AttributeValue> item : replacement.currentRows(pk, Items.str(header, "generation"))) {
-                rows.add(UsageHourMapper.row(item));
-            }
-            return Optional.of(UsageHourMapper.hour(hourStart, header, rows));
-        });
+        return Dynamo.call("read usage hour " + hourStart, () ->
+                replacement.read(Keys.usageHour(hourStart), Keys.USAGE_HEADER).map(stored -> {
+                    List<PricedUsageRow> rows = new ArrayList<>();
+                    for (Map<String, AttributeValue> item : stored.rows()) {
+                        rows.add(UsageHourMapper.row(item));
+                    }
+                    return UsageHourMapper.hour(hourStart, stored.header(), rows);
+                }));
     }
 }
