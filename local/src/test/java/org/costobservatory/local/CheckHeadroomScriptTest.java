@@ -109,7 +109,7 @@ class CheckHeadroomScriptTest {
         Result warn = check(at(endpoint.baseUrl()), "team-agents", "2.50");
         assertThat(warn.status()).isZero();
         assertThat(warn.out()).isEqualTo("headroom team-agents: warn (team-agents: spent $75.12 of $100.00, remaining "
-                + "$24.88, estimate $2.50, data as of " + Instant.now().truncatedTo(ChronoUnit.HOURS)
+                + "$22.38, estimate $2.50, data as of " + Instant.now().truncatedTo(ChronoUnit.HOURS)
                 + ", stale=false)");
         Result allow = check(at(endpoint.baseUrl()), "roomy");
         assertThat(allow.status()).isZero();
