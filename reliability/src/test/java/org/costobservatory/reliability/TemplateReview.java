@@ -34,7 +34,7 @@ final class TemplateReview {
      * A budget's hold ledger lives beside it in the {@code BUDGET} partition.
      */
     static final Set<String> ITEM_TYPES = Set.of("COST#*", "USAGE#*", "SPEND#*", "SCOPES", "WATERMARK", "WORKSPACE",
-            "BUDGET", "ALERT", "NOTICE", "HOLD#*", "RUNCLASS#*", "AUDIT#*");
+            "APIKEY", "BUDGET", "ALERT", "NOTICE", "HOLD#*", "RUNCLASS#*", "AUDIT#*");
     /**
      * All a function behind the HTTP API may write: budgets and their ledgers, the records of their changes, holds
      * and run-class costs, and the alerts and notices a check or a change sends.

@@ -63,6 +63,7 @@ public final class CostReportJob {
             });
         }
         refreshWorkspaceNames(deadline);
+        refreshKeyWorkspaces(deadline);
         return run.finish().withAlertsSent(afterIngest.run());
     }
 
@@ -77,4 +78,16 @@ public final class CostReportJob {
         }
     }
 
+    /**
+     * Which workspace each key belongs to, so a headroom check for a key that has no usage yet still finds its
+     * workspace's budgets. A failure is logged: the keys stored before stay, and keys with usage need none of this.
+     */
+    private void refreshKeyWorkspaces(Deadline deadline) {
+        try {
+            workspaces.putApiKeys(reports.apiKeys(deadline));
+        } catch (AdminApiException e) {
+            LOG.warn("could not refresh the API keys' workspaces; the ones stored before stay",
+                    "error_type", e.getClass().getSimpleName(), "error", e.getMessage());
+        }
+    }
 }

@@ -171,9 +171,9 @@ public final class Components {
         return new HoldService(headroom, budgets, holds, clock, Sleeper.SYSTEM, config.runClassDefaultUsd());
     }
 
-    /** An API key's workspace: from its newest stored usage. */
+    /** An API key's workspace: from its newest stored usage, else from the key list the daily run stores. */
     private KeyWorkspaces keyWorkspaces() {
-        return spend::keyWorkspace;
+        return key -> spend.keyWorkspace(key).or(() -> workspaces.keyWorkspace(key));
     }
 
     /** Notices of loosened budgets (a raised limit, a deletion); nothing in review mode. */

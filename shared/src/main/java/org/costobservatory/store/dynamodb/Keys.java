@@ -24,6 +24,7 @@ import org.costobservatory.domain.SpendScope;
  * SCOPES                     workspace:wrkspc_1       registry of rollup scopes
  * WATERMARK                  cost | usage             progress of a report
  * WORKSPACE                  wrkspc_1                 workspace name
+ * APIKEY                     apikey_1                 the workspace an API key belongs to
  * BUDGET                     team-agents              a budget
  * BUDGET                     team-agents#holds        its hold ledger: version, active holds, recent runs
  * HOLD#hold_3f2a...          HOLD                     one hold
@@ -42,6 +43,7 @@ public final class Keys {
     public static final String SCOPES = "SCOPES";
     public static final String WATERMARK = "WATERMARK";
     public static final String WORKSPACE = "WORKSPACE";
+    public static final String API_KEY = "APIKEY";
     public static final String BUDGET = "BUDGET";
     public static final String ALERT = "ALERT";
     public static final String NOTICE = "NOTICE";

@@ -18,6 +18,7 @@ import org.costobservatory.alert.SnsAlertPublisher;
 import org.costobservatory.anthropic.MutableClock;
 import org.costobservatory.budget.HoldService;
 import org.costobservatory.config.Config;
+import org.costobservatory.domain.ApiKey;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
 import org.costobservatory.domain.ReportKind;
@@ -215,6 +216,21 @@ class HoldsHandlerTest {
         JsonNode allow = body(headroom("workspace_id=wrkspc_01Unbudgeted&estimate_usd=1"));
         assertThat(allow.get("decision").asText()).isEqualTo("allow");
         assertThat(allow.get("blocking_budget").isNull()).as("allow names no budget").isTrue();
+    }
+
+    @Test
+    void aKeyWithoutUsageFindsItsWorkspaceInTheStoredKeyList() throws Exception {
+        twoBudgets();
+        components.workspaces().putApiKeys(List.of(new ApiKey("apikey_01Fresh", null)));
+
+        JsonNode fresh = body(headroom("api_key_id=apikey_01Fresh&estimate_usd=24.88"));
+        assertThat(fresh.at("/scope/workspace_id").asText()).isEqualTo("default");
+        assertThat(fresh.get("blocking_budget").asText()).as("a new key cannot slip past its workspace's budget")
+                .isEqualTo("team-agents");
+
+        JsonNode unknown = body(headroom("api_key_id=apikey_01Nobody&estimate_usd=24.88"));
+        assertThat(unknown.path("scope").has("workspace_id")).isFalse();
+        assertThat(unknown.get("budgets")).extracting(b -> b.get("budget").asText()).containsExactly("org-monthly");
     }
 
     @Test
