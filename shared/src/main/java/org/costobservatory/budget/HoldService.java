@@ -8,12 +8,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
@@ -171,7 +173,10 @@ public final class HoldService {
                     throw new RequestRefused(RequestRefused.Kind.CONFLICT, "budget " + budget.name() + " has "
                             + MAX_LIVE_ENTRIES + " active holds and unsettled runs; release or settle some first");
                 }
-                writes.add(new HoldStore.LedgerWrite(ledger, HoldRules.expired(ledger, now),
+                // An expired entry of this very id (its hold item long deleted by TTL) is overwritten, not removed.
+                Set<String> expired = new TreeSet<>(HoldRules.expired(ledger, now));
+                expired.remove(id);
+                writes.add(new HoldStore.LedgerWrite(ledger, expired,
                         HoldRules.finished(ledger, budgetSpend.period(), budgetSpend.dataAsOf())));
             }
             answers.sort(HeadroomService.MOST_CONSTRAINED_FIRST);
@@ -317,7 +322,7 @@ public final class HoldService {
                 }));
         return entries.values().stream()
                 .filter(held -> budget.isEmpty() || budgetsOf.get(held.holdId()).contains(budget.get()))
-                .sorted(java.util.Comparator.comparing(HoldLedger.Held::createdAt)
+                .sorted(Comparator.comparing(HoldLedger.Held::createdAt)
                         .thenComparing(HoldLedger.Held::holdId))
                 .map(held -> new ActiveHold(held, List.copyOf(budgetsOf.get(held.holdId())))).toList();
     }

@@ -40,6 +40,7 @@ import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The budget hierarchy, holds and recorded budget changes through the real handler on DynamoDB Local, with API
@@ -326,6 +327,25 @@ class HoldsHandlerTest {
         assertThat(hold(holdBody("team-agents", "20", "waiting")).getStatusCode()).isEqualTo(201);
         assertThat(components.holds().ledger("team-agents").holds()).as("the expired entry went with that write")
                 .containsOnlyKeys(HoldService.holdId("waiting"));
+    }
+
+    @Test
+    void aRunIdReusedAfterItsHoldItemWasTidiedAwayGetsAFreshHold() throws Exception {
+        twoBudgets();
+        assertThat(hold("{\"budget\": \"team-agents\", \"estimate_usd\": 20, \"ttl_seconds\": 60, "
+                + "\"run_id\": \"reused\"}").getStatusCode()).isEqualTo(201);
+        clock.advance(Duration.ofDays(8));
+        // DynamoDB's TTL deletes the hold item; its expired ledger entry is still there
+        components.dynamo().deleteItem(b -> b.tableName(components.config().tableName())
+                .key(Map.of("pk", AttributeValue.fromS("HOLD#" + HoldService.holdId("reused")),
+                        "sk", AttributeValue.fromS("HOLD"))));
+        assertThat(components.holds().ledger("team-agents").holds()).containsKey(HoldService.holdId("reused"));
+
+        APIGatewayV2HTTPResponse again = hold(holdBody("team-agents", "3", "reused"));
+        assertThat(again.getStatusCode()).as(again.getBody()).isEqualTo(201);
+        assertThat(body(again).get("repeated").asBoolean()).isFalse();
+        assertThat(components.holds().ledger("team-agents").holds().get(HoldService.holdId("reused"))
+                .estimateUsd()).isEqualByComparingTo("3");
     }
 
     @Test
