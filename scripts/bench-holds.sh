@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Hold benchmark: a hold's round trip (POST /v1/holds, then DELETE /v1/holds/{id}) through the budget-check handler
-# against one bare TransactWriteItems of the same shape, on the same DynamoDB Local, and their ratio.
-# Usage: scripts/bench-holds.sh [iterations=1000]. Extra Maven flags (e.g. -o) may be given in MAVEN_FLAGS.
+# against one bare TransactWriteItems of the same shape, on the same DynamoDB Local, interleaved and repeated (prints
+# the spread). Usage: scripts/bench-holds.sh [pairs=1000] [rounds=3]. Extra Maven flags (e.g. -o) in MAVEN_FLAGS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 module=functions/budget-check
@@ -12,4 +12,4 @@ mvn -q -B ${MAVEN_FLAGS:-} -pl "$module" -am -DskipTests package dependency:buil
   -Dmdep.includeScope=test -Dmdep.outputFile="$classpath"
 export DDB_LOCAL_TELEMETRY=0 AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench
 exec java -Xmx2g -cp "$module/target/test-classes:$module/target/classes:$(cat "$classpath")" \
-  org.costobservatory.functions.budgetcheck.bench.HoldBenchmark "${1:-1000}"
+  org.costobservatory.functions.budgetcheck.bench.HoldBenchmark "${1:-1000}" "${2:-3}"

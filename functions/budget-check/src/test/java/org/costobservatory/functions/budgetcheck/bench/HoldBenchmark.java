@@ -8,12 +8,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
 import org.costobservatory.config.Config;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
@@ -35,15 +36,19 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 /**
  * A hold's round trip through the real handler ({@code POST /v1/holds}, then {@code DELETE /v1/holds/{id}}) against
  * one bare {@code TransactWriteItems} of the same shape as a hold's write (a conditional put of a new item and a
- * versioned update of another) on the same DynamoDB Local. Run with {@code scripts/bench-holds.sh [iterations]}; a
+ * versioned update of another) on the same DynamoDB Local. Fair by construction, like the headroom benchmark: the two
+ * alternate in a random order within each pair, logging runs at the production level into a discarding sink, and
+ * every measurement is repeated, printing the spread. Run with {@code scripts/bench-holds.sh [pairs] [rounds]}; a
  * measurement, not a test.
  */
 public final class HoldBenchmark {
     private static final Instant NOW = Instant.parse("2026-11-24T10:30:00Z");
 
     public static void main(String[] args) throws Exception {
-        int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-        Log.setLevel(Log.Level.WARN);
+        int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        Log.setLevel(Log.Level.INFO);
+        Log.setOutput(line -> { });
         DynamoDbLocal local = DynamoDbLocal.shared();
         DynamoDbClient dynamo = local.client();
         String table = local.newTable();
@@ -55,78 +60,87 @@ public final class HoldBenchmark {
         put.setBody("{\"limit_usd\": 1000000, \"period\": \"monthly\", \"scope\": {\"workspace_id\": \"default\"}}");
         handler.handleRequest(put, new TestContext());
 
-        System.out.printf(Locale.ROOT, "Cost Observatory hold benchmark: %,d calls each, one thread, DynamoDB Local "
-                + "over HTTP%n%n", iterations);
-        System.out.printf(Locale.ROOT, "%-34s %9s %9s %9s%n", "call", "p50 ms", "p99 ms", "mean ms");
-
-        AtomicInteger version = new AtomicInteger();
-        IntConsumer bare = i -> {
+        AtomicInteger sequence = new AtomicInteger();
+        Runnable bare = () -> {
+            int i = sequence.getAndIncrement();
             TransactWriteItem hold = TransactWriteItem.builder().put(Put.builder().tableName(table)
                     .item(Map.of(Keys.PK, AttributeValue.fromS("BENCH#" + i), Keys.SK, AttributeValue.fromS("HOLD"),
                             "estimate_usd", AttributeValue.fromS("2.50")))
                     .conditionExpression("attribute_not_exists(pk)").build()).build();
-            int read = version.getAndIncrement();
             TransactWriteItem ledger = TransactWriteItem.builder().update(Update.builder().tableName(table)
                     .key(Map.of(Keys.PK, AttributeValue.fromS("BENCH"), Keys.SK, AttributeValue.fromS("LEDGER")))
                     .updateExpression("SET #v = :next")
                     .conditionExpression("attribute_not_exists(#v) OR #v = :read")
                     .expressionAttributeNames(Map.of("#v", "version"))
-                    .expressionAttributeValues(Map.of(":read", AttributeValue.fromN(Integer.toString(read)),
-                            ":next", AttributeValue.fromN(Integer.toString(read + 1)))).build()).build();
+                    .expressionAttributeValues(Map.of(":read", AttributeValue.fromN(Integer.toString(i)),
+                            ":next", AttributeValue.fromN(Integer.toString(i + 1)))).build()).build();
             dynamo.transactWriteItems(b -> b.transactItems(hold, ledger));
         };
         APIGatewayV2HTTPEvent create = EventLoader.loadApiGatewayHttpEvent("events/create-hold.json");
         APIGatewayV2HTTPEvent release = EventLoader.loadApiGatewayHttpEvent("events/release-hold.json");
-        String[] ids = new String[1];
-        IntConsumer place = i -> {
-            create.setBody("{\"budget\": \"team-agents\", \"estimate_usd\": 2.50, \"run_id\": \"bench-" + i + "\"}");
+        AtomicInteger runs = new AtomicInteger();
+        Runnable roundTrip = () -> {
+            create.setBody("{\"budget\": \"team-agents\", \"estimate_usd\": 2.50, \"run_id\": \"bench-"
+                    + runs.getAndIncrement() + "\"}");
             String body = handler.handleRequest(create, new TestContext()).getBody();
+            JsonNode hold;
             try {
-                JsonNode hold = Json.mapper().readTree(body);
-                if (!hold.has("hold_id")) {
-                    throw new IllegalStateException("no hold: " + body);
-                }
-                ids[0] = hold.get("hold_id").asText();
+                hold = Json.mapper().readTree(body);
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
-        };
-        IntConsumer free = i -> {
-            release.setRawPath("/v1/holds/" + ids[0]);
+            if (!hold.has("hold_id")) {
+                throw new IllegalStateException("no hold: " + body);
+            }
+            release.setRawPath("/v1/holds/" + hold.get("hold_id").asText());
             int status = handler.handleRequest(release, new TestContext()).getStatusCode();
             if (status != 204) {
                 throw new IllegalStateException("release answered " + status);
             }
         };
 
-        int warmup = Math.max(200, iterations / 5);
-        double[] bareTimes = time(bare, warmup, iterations);
-        double[] placeTimes = new double[iterations];
-        double[] releaseTimes = new double[iterations];
-        double[] roundTrips = new double[iterations];
-        for (int i = -warmup; i < iterations; i++) {
-            long start = System.nanoTime();
-            place.accept(i + warmup * 10);
-            long placed = System.nanoTime();
-            free.accept(i);
-            long end = System.nanoTime();
-            if (i >= 0) {
-                placeTimes[i] = (placed - start) / 1e6;
-                releaseTimes[i] = (end - placed) / 1e6;
-                roundTrips[i] = (end - start) / 1e6;
+        System.out.printf(Locale.ROOT, "Cost Observatory hold benchmark: %,d interleaved pairs x %d rounds, "
+                + "DynamoDB Local over HTTP, log level INFO%n%n", pairs, rounds);
+        System.out.printf(Locale.ROOT, "%-36s %9s %9s %9s   %s%n", "call", "p50 ms", "p99 ms", "mean ms",
+                "ratio p50 / p99 (spread over rounds)");
+        interleaved(bare, roundTrip, Math.max(200, pairs / 4), new Random(1));   // warm both alike
+        List<double[]> bareRounds = new ArrayList<>();
+        List<double[]> holdRounds = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            double[][] times = interleaved(bare, roundTrip, pairs, new Random(31L * round + 7));
+            bareRounds.add(times[0]);
+            holdRounds.add(times[1]);
+        }
+        double[] bareAll = concat(bareRounds);
+        double[] holdAll = concat(holdRounds);
+        print("bare TransactWriteItems (2 items)", bareAll, "");
+        print("hold + release via the handler", holdAll, spread(bareRounds, holdRounds));
+        System.out.printf(Locale.ROOT, "%nratio of means: %.2f%n", mean(holdAll) / mean(bareAll));
+        System.exit(0);
+    }
+
+    /** @return {bare times, round-trip times}, each sorted; each pair runs the two in a random order */
+    private static double[][] interleaved(Runnable bare, Runnable roundTrip, int pairs, Random random) {
+        double[] bareTimes = new double[pairs];
+        double[] holdTimes = new double[pairs];
+        for (int i = 0; i < pairs; i++) {
+            if (random.nextBoolean()) {
+                bareTimes[i] = time(bare);
+                holdTimes[i] = time(roundTrip);
+            } else {
+                holdTimes[i] = time(roundTrip);
+                bareTimes[i] = time(bare);
             }
         }
-        Arrays.sort(placeTimes);
-        Arrays.sort(releaseTimes);
-        Arrays.sort(roundTrips);
-        print("bare TransactWriteItems (2 items)", bareTimes);
-        print("POST /v1/holds via handler", placeTimes);
-        print("DELETE /v1/holds/{id} via handler", releaseTimes);
-        print("hold round trip via handler", roundTrips);
-        System.out.printf(Locale.ROOT, "%-34s %9.2f %9.2f %9.2f%n", "ratio round trip/TransactWriteItems",
-                percentile(roundTrips, 50) / percentile(bareTimes, 50),
-                percentile(roundTrips, 99) / percentile(bareTimes, 99), mean(roundTrips) / mean(bareTimes));
-        System.exit(0);
+        Arrays.sort(bareTimes);
+        Arrays.sort(holdTimes);
+        return new double[][] {bareTimes, holdTimes};
+    }
+
+    private static double time(Runnable call) {
+        long start = System.nanoTime();
+        call.run();
+        return (System.nanoTime() - start) / 1e6;
     }
 
     /** A day of settled cost in the Default workspace, and fresh watermarks. */
@@ -141,18 +155,21 @@ public final class HoldBenchmark {
                 Instant.parse("2026-11-24T10:00:00Z"));
     }
 
-    private static double[] time(IntConsumer call, int warmup, int iterations) {
-        for (int i = 0; i < warmup; i++) {
-            call.accept(-1 - i);
+    private static String spread(List<double[]> bare, List<double[]> hold) {
+        double[] p50 = new double[bare.size()];
+        double[] p99 = new double[bare.size()];
+        for (int i = 0; i < bare.size(); i++) {
+            p50[i] = percentile(hold.get(i), 50) / percentile(bare.get(i), 50);
+            p99[i] = percentile(hold.get(i), 99) / percentile(bare.get(i), 99);
         }
-        double[] millis = new double[iterations];
-        for (int i = 0; i < iterations; i++) {
-            long start = System.nanoTime();
-            call.accept(i);
-            millis[i] = (System.nanoTime() - start) / 1e6;
-        }
-        Arrays.sort(millis);
-        return millis;
+        Arrays.sort(p50);
+        Arrays.sort(p99);
+        return String.format(Locale.ROOT, "%.2f (%.2f-%.2f) / %.2f (%.2f-%.2f)", p50[p50.length / 2], p50[0],
+                p50[p50.length - 1], p99[p99.length / 2], p99[0], p99[p99.length - 1]);
+    }
+
+    private static double[] concat(List<double[]> rounds) {
+        return rounds.stream().flatMapToDouble(Arrays::stream).sorted().toArray();
     }
 
     private static double percentile(double[] sorted, int p) {
@@ -163,9 +180,9 @@ public final class HoldBenchmark {
         return Arrays.stream(values).average().orElse(0);
     }
 
-    private static void print(String call, double[] times) {
-        System.out.printf(Locale.ROOT, "%-34s %9.2f %9.2f %9.2f%n", call, percentile(times, 50),
-                percentile(times, 99), mean(times));
+    private static void print(String call, double[] times, String ratio) {
+        System.out.printf(Locale.ROOT, "%-36s %9.2f %9.2f %9.2f   %s%n", call, percentile(times, 50),
+                percentile(times, 99), mean(times), ratio);
     }
 
     private HoldBenchmark() {
