@@ -44,15 +44,18 @@ import org.junit.jupiter.api.io.TempDir;
 class CheckHeadroomScriptTest {
     private static final Path SCRIPT = Path.of(System.getProperty("project.root", ".."), "scripts",
             "check-headroom.sh").toAbsolutePath();
+    private static final Path README = Path.of(System.getProperty("project.root", ".."), "README.md")
+            .toAbsolutePath();
     /** The server's clock: its answers are the same on every day of the month. */
     private static final Instant NOW = Instant.parse("2026-11-24T10:30:00Z");
     private static ApiGatewayAdapter endpoint;
+    private static Components components;
 
     @BeforeAll
     static void startEndpoint() throws IOException {
         DynamoDbLocal local = DynamoDbLocal.shared();
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        Components components = Components.builder(Config.fromEnv(Map.of("TABLE_NAME", local.newTable())))
+        components = Components.builder(Config.fromEnv(Map.of("TABLE_NAME", local.newTable())))
                 .dynamo(local.client()).clock(clock).alertPublisher(message -> "test").build();
         // $75.12 settled yesterday
         LocalDate day = LocalDate.parse("2026-11-23");
@@ -65,6 +68,7 @@ class CheckHeadroomScriptTest {
         components.watermarks().advance(ReportKind.USAGE, hour, hour);
         components.budgets().put(budget("team-agents", "100"));
         components.budgets().put(budget("roomy", "10000"));
+        components.budgets().put(budget("engine-runs", "10000"));
         endpoint = new ApiGatewayAdapter(0, new BudgetCheckHandler(components.router(false)), 4);
     }
 
@@ -83,7 +87,11 @@ class CheckHeadroomScriptTest {
     }
 
     static Result check(Map<String, String> env, String... args) throws Exception {
-        StringBuilder command = new StringBuilder(". '" + SCRIPT + "' && check_headroom");
+        return call("check_headroom", env, args);
+    }
+
+    static Result call(String function, Map<String, String> env, String... args) throws Exception {
+        StringBuilder command = new StringBuilder(". '" + SCRIPT + "' && " + function);
         for (String arg : args) {
             command.append(" '").append(arg).append("'");
         }
@@ -110,7 +118,7 @@ class CheckHeadroomScriptTest {
         Result warn = check(at(endpoint.baseUrl()), "team-agents", "2.50");
         assertThat(warn.status()).isZero();
         assertThat(warn.out()).isEqualTo("headroom team-agents: warn (team-agents: spent $75.12 of $100.00, remaining "
-                + "$24.88, estimate $2.50, data as of 2026-11-24T10:00:00Z, stale=false)");
+                + "$22.38, estimate $2.50, data as of 2026-11-24T10:00:00Z, stale=false)");
         Result allow = check(at(endpoint.baseUrl()), "roomy");
         assertThat(allow.status()).isZero();
         assertThat(allow.out()).startsWith("headroom roomy: allow (roomy: spent $75.12 of $10000.00");
@@ -320,5 +328,124 @@ class CheckHeadroomScriptTest {
         } finally {
             recorder.stop(0);
         }
+    }
+
+    // ------------------------------------------------------------------ holds
+
+    @Test
+    void aHoldPrintsItsIdCountsInTheAnswerAndSettlesWithTheRunsCost() throws Exception {
+        Result hold = call("hold_headroom", at(endpoint.baseUrl()), "roomy", "2.50", "script-run-1");
+        assertThat(hold.status()).as(hold.err()).isZero();
+        assertThat(hold.out()).isEqualTo(org.costobservatory.budget.HoldService.holdId("script-run-1"));
+        assertThat(hold.err()).startsWith("hold roomy: allow (" + hold.out() + " for run script-run-1 until ");
+        assertThat(components.holds().get(hold.out()).orElseThrow().active()).isTrue();
+
+        Result again = call("hold_headroom", at(endpoint.baseUrl()), "roomy", "2.50", "script-run-1");
+        assertThat(again.out()).as("the same run id finds the same hold").isEqualTo(hold.out());
+
+        Result settle = call("settle_hold", at(endpoint.baseUrl()), hold.out(), "1.84");
+        assertThat(settle.status()).as(settle.out()).isZero();
+        assertThat(settle.out()).isEqualTo("settle " + hold.out() + ": settled ($1.84, caller)");
+        assertThat(components.holds().get(hold.out()).orElseThrow().actualUsd()).contains(new BigDecimal("1.84"));
+    }
+
+    @Test
+    void aDeniedHoldReturnsOnePrintsNoIdAndHoldsNothing() throws Exception {
+        Result deny = call("hold_headroom", at(endpoint.baseUrl()), "team-agents", "30", "script-denied");
+        assertThat(deny.status()).isEqualTo(1);
+        assertThat(deny.out()).isEmpty();
+        assertThat(deny.err()).startsWith("hold team-agents: deny (nothing held; team-agents has $-5.12 left");
+        assertThat(components.holds().get(org.costobservatory.budget.HoldService.holdId("script-denied"))).isEmpty();
+    }
+
+    @Test
+    void holdAndSettleFailClosedWithTwo() throws Exception {
+        assertThat(call("hold_headroom", at(endpoint.baseUrl()), "Team Agents", "1", "r").status()).isEqualTo(2);
+        assertThat(call("hold_headroom", at(endpoint.baseUrl()), "roomy", "lots", "r").status()).isEqualTo(2);
+        assertThat(call("hold_headroom", at(endpoint.baseUrl()), "roomy", "1", "has space").status()).isEqualTo(2);
+        Result noEstimate = call("hold_headroom", at(endpoint.baseUrl()), "roomy");
+        assertThat(noEstimate.status()).isEqualTo(2);
+        assertThat(noEstimate.err()).contains("COST_OBSERVATORY_RUN_CLASS");
+        Result unknown = call("hold_headroom", at(endpoint.baseUrl()), "no-such-budget", "1", "r");
+        assertThat(unknown.status()).isEqualTo(2);
+        assertThat(unknown.err()).isEqualTo("hold no-such-budget: error (HTTP 404: no budget named 'no-such-budget')");
+        assertThat(unknown.out()).isEmpty();
+        assertThat(call("hold_headroom", Map.of(), "roomy", "1", "r").err()).contains("COST_OBSERVATORY_URL is not set");
+
+        assertThat(call("settle_hold", at(endpoint.baseUrl()), "hold_nope").status()).isEqualTo(2);
+        Result never = call("settle_hold", at(endpoint.baseUrl()), "hold_" + "0".repeat(32), "1");
+        assertThat(never.status()).isEqualTo(2);
+        assertThat(never.out()).contains("HTTP 404");
+        assertThat(call("settle_hold", at(endpoint.baseUrl()), "hold_" + "0".repeat(32), "-1").status()).isEqualTo(2);
+    }
+
+    @Test
+    void aHoldSendsItsSecretsAndBodyOnStandardInputAndOnlyOverHttpsOrLoopback(@TempDir Path dir) throws Exception {
+        recordingCurl(dir);
+        Map<String, String> env = withStub(dir, endpoint.baseUrl());
+        String secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+        env.put("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+        env.put("AWS_SECRET_ACCESS_KEY", secret);
+        env.put("AWS_SESSION_TOKEN", "IQoJb3JpZ2luX2VjEXAMPLE");
+        Result hold = call("hold_headroom", env, "roomy", "1.00", "script-secrets");
+        assertThat(hold.status()).as(hold.err()).isZero();
+        assertThat(Files.readString(dir.resolve("argv"))).doesNotContain(secret).doesNotContain("IQoJb3JpZ2lu")
+                .doesNotContain("script-secrets");
+        assertThat(Files.readString(dir.resolve("stdin"))).contains(secret).contains("\\\"run_id\\\":\\\"script-secrets\\\"");
+        assertThat(Files.readAllLines(dir.resolve("argv"))).containsSequence("--proto", "=http");
+        Files.delete(dir.resolve("argv"));
+
+        Result refused = call("settle_hold", withStub(dir, "http://example.com"), hold.out(), "1");
+        assertThat(refused.status()).isEqualTo(2);
+        assertThat(refused.out()).contains("must be https://, or http:// on loopback");
+        assertThat(dir.resolve("argv")).as("curl never ran").doesNotExist();
+    }
+
+    /** The README's engine.sh, as printed there: it holds, runs the command, and settles even when the run fails. */
+    @Test
+    void theReadmesEngineScriptSettlesItsHoldEvenWhenTheRunFails(@TempDir Path dir) throws Exception {
+        String readme = Files.readString(README);
+        int start = readme.indexOf("```sh\n#!/usr/bin/env bash\n# engine.sh");
+        assertThat(start).as("engine.sh in the README").isNotNegative();
+        String engine = readme.substring(start + "```sh\n".length(), readme.indexOf("```", start + 5))
+                .replace("/opt/cost-observatory/scripts/check-headroom.sh", SCRIPT.toString())
+                .replace("https://abc123.execute-api.us-east-1.amazonaws.com", endpoint.baseUrl())
+                .replace("team-agents", "engine-runs");
+        Path script = dir.resolve("engine.sh");
+        Files.writeString(script, engine);
+
+        BigDecimal before = recent("engine-runs");
+        ProcessBuilder builder = new ProcessBuilder("bash", script.toString(), "bash", "-c",
+                "echo 0.42 > \"$RUN_COST_FILE\"; exit 3");
+        builder.environment().keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("COST_OBSERVATORY"));
+        builder.environment().put("RUN_ESTIMATE_USD", "5.00");
+        Process failing = builder.redirectErrorStream(true).start();
+        assertThat(failing.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String output = new String(failing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(failing.exitValue()).as(output).isEqualTo(3);
+        assertThat(output).contains("hold engine-runs: allow (").contains(": settled ($0.42, caller)");
+        assertThat(recent("engine-runs")).isEqualByComparingTo(before.add(new BigDecimal("0.42")));
+        assertThat(held("engine-runs")).isEqualByComparingTo("0.00");
+
+        // a run that writes no cost settles with its estimate
+        ProcessBuilder silent = new ProcessBuilder("bash", script.toString(), "true");
+        silent.environment().keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("COST_OBSERVATORY"));
+        silent.environment().put("RUN_ESTIMATE_USD", "5.00");
+        Process quiet = silent.redirectErrorStream(true).start();
+        assertThat(quiet.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(quiet.exitValue()).isZero();
+        assertThat(recent("engine-runs")).isEqualByComparingTo(before.add(new BigDecimal("5.42")));
+    }
+
+    private static BigDecimal recent(String budget) {
+        return answer(budget).recentUsd();
+    }
+
+    private static BigDecimal held(String budget) {
+        return answer(budget).heldUsd();
+    }
+
+    private static org.costobservatory.budget.HeadroomAnswer answer(String budget) {
+        return components.headroom().answer(components.budgets().get(budget).orElseThrow(), BigDecimal.ZERO);
     }
 }

@@ -106,22 +106,32 @@ class BudgetMathPropertiesTest {
     }
 
     @Property(seed = SEED)
-    void headroomIsExactlyLimitMinusSpentAndNeverNaN(
+    void headroomIsExactlyLimitMinusEverythingCommittedAndNeverNaN(
             @ForAll @IntRange(min = 1, max = 100_000_000) int limitCents,
             @ForAll("cents") BigDecimal spentCents,
+            @ForAll @IntRange(min = 0, max = 10_000_000) int heldCents,
+            @ForAll @IntRange(min = 0, max = 10_000_000) int recentCents,
             @ForAll @IntRange(min = 0, max = 10_000_000) int estimateCents) {
         BigDecimal limit = BigDecimal.valueOf(limitCents).movePointLeft(2);
-        HeadroomAnswer answer = decide(budget(limit, Budget.DEFAULT_THRESHOLDS, ZoneOffset.UTC), spentCents,
-                BigDecimal.valueOf(estimateCents).movePointLeft(2));
+        Budget budget = budget(limit, Budget.DEFAULT_THRESHOLDS, ZoneOffset.UTC);
+        Spend spend = new Spend(budget.currentPeriod(NOW), spentCents, BigDecimal.ZERO, BigDecimal.ZERO,
+                Optional.of(SETTLED_THROUGH), Optional.of(NOW.minus(Duration.ofMinutes(30))), Spend.BASIS_COST_REPORT,
+                List.of(), false);
+        HeadroomAnswer answer = HeadroomService.decide(budget, spend, BigDecimal.valueOf(heldCents).movePointLeft(2),
+                BigDecimal.valueOf(recentCents).movePointLeft(2), BigDecimal.valueOf(estimateCents).movePointLeft(2),
+                NOW, Duration.ofHours(3));
 
         BigDecimal spent = usdToTheCent(spentCents);
+        BigDecimal committed = spent.add(answer.heldUsd()).add(answer.recentUsd()).add(answer.estimateUsd());
         assertThat(answer.spentUsd()).isEqualByComparingTo(spent);
-        assertThat(answer.remainingUsd()).isEqualByComparingTo(limit.subtract(spent));
+        assertThat(answer.heldUsd()).isEqualByComparingTo(BigDecimal.valueOf(heldCents).movePointLeft(2));
+        assertThat(answer.recentUsd()).isEqualByComparingTo(BigDecimal.valueOf(recentCents).movePointLeft(2));
+        assertThat(answer.remainingUsd()).isEqualByComparingTo(limit.subtract(committed));
+        assertThat(answer.settledUsd().add(answer.provisionalUsd())).isEqualByComparingTo(answer.spentUsd());
         assertThat(answer.percentUsed()).isEqualByComparingTo(spent.multiply(BigDecimal.valueOf(100))
                 .divide(limit, 2, RoundingMode.HALF_UP));
-        BigDecimal withEstimate = spent.add(answer.estimateUsd());
-        assertThat(answer.decision().id()).isEqualTo(withEstimate.compareTo(limit) >= 0 ? "deny"
-                : withEstimate.multiply(BigDecimal.valueOf(100)).compareTo(limit.multiply(BigDecimal.valueOf(75))) >= 0
+        assertThat(answer.decision().id()).isEqualTo(committed.compareTo(limit) >= 0 ? "deny"
+                : committed.multiply(BigDecimal.valueOf(100)).compareTo(limit.multiply(BigDecimal.valueOf(75))) >= 0
                 ? "warn" : "allow");
     }
 

@@ -72,6 +72,28 @@ class HandledFailuresTest {
     }
 
     @Test
+    void aFailedApiKeyRefreshIsLoggedCountedAndNamedInTheRunSummary() throws Exception {
+        // GIVEN a cost report that serves, and an API key list that answers 403
+        Fixture system = new Fixture(api);
+        system.setCostWatermark("2026-08-11T00:00:00Z");
+        system.serveCost(Fixture.costDays("2026-08-11", "2026-08-13", "1"), 3);
+        api.server().stubFor(get(urlPathEqualTo(FakeAdminApi.API_KEYS_PATH)).atPriority(1)
+                .willReturn(Fixture.error(403, "permission_error", "not allowed to list keys")));
+        long before = HandledFailures.count(HandledFailures.Kind.API_KEYS_REFRESH);
+
+        // WHEN the daily run runs
+        IngestSummary[] summary = new IngestSummary[1];
+        List<String> lines = logged(() -> summary[0] = system.cost.run(Fixture.DAILY, api.deadline()));
+
+        // THEN the run succeeds with its days stored, says what it handled, counts it and logs it
+        assertThat(summary[0].bucketsStored()).isEqualTo(3);
+        assertThat(summary[0].failuresHandled()).containsExactly("api_keys_refresh");
+        assertThat(HandledFailures.count(HandledFailures.Kind.API_KEYS_REFRESH)).isEqualTo(before + 1);
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("could not refresh the API keys' workspaces",
+                "\"failure_handled\":\"api_keys_refresh\"", "PermissionException"));
+    }
+
+    @Test
     void aCleanRunHandlesNothing() {
         Fixture system = new Fixture(api);
         system.setCostWatermark("2026-08-11T00:00:00Z");

@@ -23,6 +23,7 @@ import org.costobservatory.anthropic.FakeAdminApi;
 import org.costobservatory.api.ApiRequest;
 import org.costobservatory.api.ApiResponse;
 import org.costobservatory.api.ApiRouter;
+import org.costobservatory.budget.HoldService;
 import org.costobservatory.config.Config;
 import org.costobservatory.domain.Budget;
 import org.costobservatory.domain.BudgetPeriod;
@@ -70,6 +71,14 @@ class TablePolicyTest {
         route("GET /v1/budgets/{name}", "GET", "/v1/budgets/team", "", "");
         route("GET /v1/budgets", "GET", "/v1/budgets", "", "");
         route("GET /v1/headroom", "GET", "/v1/headroom", "budget=team&estimate_usd=0.50", "");
+        String hold = HoldService.holdId("policy-run");
+        route("POST /v1/holds", "POST", "/v1/holds", "", "{\"budget\": \"org\", \"estimate_usd\": 1, "
+                + "\"run_id\": \"policy-run\", \"run_class\": \"nightly\"}");
+        route("GET /v1/holds", "GET", "/v1/holds", "", "");
+        route("POST /v1/holds/{hold_id}/settle", "POST", "/v1/holds/" + hold + "/settle", "",
+                "{\"actual_usd\": 0.75}");
+        route("DELETE /v1/holds/{hold_id}", "DELETE", "/v1/holds/" + hold, "", "");
+        route("GET /v1/budgets/{name}/history", "GET", "/v1/budgets/team/history", "", "");
         route("GET /v1/alerts", "GET", "/v1/alerts", "", "");
         route("GET /v1/health", "GET", "/v1/health", "", "");
         route("GET /v1/reports/costs", "GET", "/v1/reports/costs", "from=2026-08-10&to=2026-08-13&group_by=day", "");

@@ -7,7 +7,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The security review of {@code template.yaml}, as rules a test can keep. Each finding names the rule it breaks and
@@ -28,12 +31,15 @@ final class TemplateReview {
     /**
      * The table's item types as {@code dynamodb:LeadingKeys} patterns (README, "How data is stored";
      * {@code store/dynamodb/Keys.java}). A write grant names some of these, never a pattern that spans several.
-     * HOLD and AUDIT join this list, and {@link #API_WRITES}, when budget-check starts writing them.
+     * A budget's hold ledger lives beside it in the {@code BUDGET} partition.
      */
     static final Set<String> ITEM_TYPES = Set.of("COST#*", "USAGE#*", "SPEND#*", "SCOPES", "WATERMARK", "WORKSPACE",
-            "BUDGET", "ALERT");
-    /** All a function behind the HTTP API may write: budgets, and the alerts a headroom check claims. */
-    static final Set<String> API_WRITES = Set.of("BUDGET", "ALERT");
+            "APIKEY", "BUDGET", "ALERT", "NOTICE", "HOLD#*", "RUNCLASS#*", "AUDIT#*");
+    /**
+     * All a function behind the HTTP API may write: budgets and their ledgers, the records of their changes, holds
+     * and run-class costs, and the alerts and notices a check or a change sends.
+     */
+    static final Set<String> API_WRITES = Set.of("BUDGET", "AUDIT#*", "HOLD#*", "RUNCLASS#*", "ALERT", "NOTICE");
     /** Budgets are the operator's: a scheduled (ingest) function never writes them. */
     static final Set<String> NEVER_WRITTEN_BY_INGEST = Set.of("BUDGET");
 
@@ -41,6 +47,16 @@ final class TemplateReview {
     static boolean isReportRoute(String path) {
         return path.equals("/") || path.startsWith("/v1/reports/");
     }
+
+    /** Routes an agent engine calls: headroom, holds and health. Every other route is a budget administrator's. */
+    static boolean isEngineRoute(String path) {
+        return path.equals("/v1/headroom") || path.equals("/v1/health") || path.equals("/v1/holds")
+                || path.startsWith("/v1/holds/");
+    }
+
+    /** A route in a caller policy: {@code arn:...:execute-api:...:${BudgetApi}/$default/METHOD/path}. */
+    private static final Pattern ROUTE_ARN = Pattern.compile("^arn:\\$\\{AWS::Partition}:execute-api:"
+            + "\\$\\{AWS::Region}:\\$\\{AWS::AccountId}:\\$\\{(\\w+)}/\\$default/([A-Z]+)(/.*)$");
 
     /** The most concurrent executions the report and dashboard function may ever have. */
     static final int REPORT_CONCURRENCY_CAP = 10;
@@ -50,7 +66,10 @@ final class TemplateReview {
         IAM_AUTHORIZER("the HTTP API's default authorizer is AWS_IAM"),
         ROUTE_AUTHORIZATION("every route is IAM-authorized on the stack's HTTP API; no REST API, no function URL"),
         WILDCARDS("no wildcard action or resource in an IAM statement"),
-        REVIEWED_POLICIES("only reviewed SAM policy templates; no managed policies or hand-made IAM resources"),
+        REVIEWED_POLICIES("only reviewed SAM policy templates; no managed policies on functions, no hand-made roles"),
+        CALLER_POLICIES("two caller policies, exported: engines may invoke exactly the headroom, hold and health "
+                + "routes, budget administrators exactly the others; each names route ARNs of the stack's API, a * "
+                + "only for a path parameter"),
         ADMIN_KEY("the admin key lives only in an SSM SecureString made outside the stack"),
         RESOURCE_POLICIES("resource policies allow only this account's root or a service held to this account"),
         ENCRYPTION("table (with point-in-time recovery), topic and queue are encrypted at rest; keys rotate"),
@@ -157,14 +176,15 @@ final class TemplateReview {
                 }
                 case "AWS::Lambda::Url" -> found.add(new Finding(Rule.ROUTE_AUTHORIZATION,
                         name + ": function URLs bypass the IAM HTTP API"));
-                case "AWS::Serverless::LayerVersion", "AWS::IAM::Role", "AWS::IAM::Policy",
-                     "AWS::IAM::ManagedPolicy" -> found.add(new Finding(Rule.REVIEWED_POLICIES,
+                case "AWS::Serverless::LayerVersion", "AWS::IAM::Role", "AWS::IAM::Policy" -> found.add(new Finding(
+                        Rule.REVIEWED_POLICIES,
                         name + ": " + resource.path("Type").asText() + " is not expected in this stack"));
                 default -> {
                 }
             }
         }
         routes(template, found);
+        callerPolicies(template, found);
         JsonNode globals = template.at("/Globals/Function/Environment/Variables");
         if (globals.has("ANTHROPIC_ADMIN_KEY")) {
             found.add(new Finding(Rule.ADMIN_KEY, "Globals: the admin key must not be an environment variable"));
@@ -414,6 +434,101 @@ final class TemplateReview {
                 found.add(new Finding(Rule.REPORT_ISOLATION, name + ": serves " + others
                         + " without a reserved concurrency of its own"));
             }
+        }
+    }
+
+    /** Every HTTP route of the template as {@code METHOD /path}, a path parameter written {@code *}. */
+    static Set<String> routes(JsonNode template) {
+        Set<String> routes = new TreeSet<>();
+        for (JsonNode resource : template.path("Resources")) {
+            for (JsonNode event : resource.at("/Properties/Events")) {
+                if (event.path("Type").asText().equals("HttpApi")) {
+                    routes.add(event.at("/Properties/Method").asText() + " "
+                            + event.at("/Properties/Path").asText().replaceAll("\\{[^/}]+}", "*"));
+                }
+            }
+        }
+        return routes;
+    }
+
+    /** The routes each caller policy (an {@code AWS::IAM::ManagedPolicy}) names, by logical id. */
+    static Map<String, Set<String>> callerRoutes(JsonNode template, List<Finding> found) {
+        Map<String, Set<String>> policies = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = template.path("Resources").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (!entry.getValue().path("Type").asText().equals("AWS::IAM::ManagedPolicy")) {
+                continue;
+            }
+            String name = entry.getKey();
+            JsonNode properties = entry.getValue().path("Properties");
+            for (String attachment : List.of("Roles", "Users", "Groups")) {
+                if (!list(properties.path(attachment)).isEmpty()) {
+                    found.add(new Finding(Rule.CALLER_POLICIES, name + ": attached to " + attachment + " in the stack; "
+                            + "callers attach it themselves"));
+                }
+            }
+            Set<String> routes = new TreeSet<>();
+            for (JsonNode statement : properties.at("/PolicyDocument/Statement")) {
+                if (!"Allow".equals(statement.path("Effect").asText()) || !statement.path("Condition").isMissingNode()
+                        || !statement.path("NotAction").isMissingNode()
+                        || !statement.path("NotResource").isMissingNode()) {
+                    found.add(new Finding(Rule.CALLER_POLICIES, name + ": statements are plain Allows"));
+                }
+                List<JsonNode> actions = list(statement.path("Action"));
+                if (actions.size() != 1 || !actions.get(0).asText().equals("execute-api:Invoke")) {
+                    found.add(new Finding(Rule.CALLER_POLICIES, name + ": grants " + statement.path("Action")
+                            + "; a caller policy grants execute-api:Invoke only"));
+                }
+                for (JsonNode resource : list(statement.path("Resource"))) {
+                    Matcher arn = ROUTE_ARN.matcher(resource.asText());
+                    if (!arn.matches() || !template.path("Resources").path(arn.group(1)).path("Type").asText()
+                            .equals("AWS::Serverless::HttpApi")) {
+                        found.add(new Finding(Rule.CALLER_POLICIES, name + ": '" + resource.asText() + "' is not a "
+                                + "route of the stack's HTTP API"));
+                        continue;
+                    }
+                    routes.add(arn.group(2) + " " + arn.group(3));
+                }
+            }
+            policies.put(name, routes);
+        }
+        return policies;
+    }
+
+    private static void callerPolicies(JsonNode template, List<Finding> found) {
+        Set<String> all = routes(template);
+        Set<String> engine = new TreeSet<>();
+        all.stream().filter(route -> isEngineRoute(route.substring(route.indexOf(' ') + 1))).forEach(engine::add);
+        Set<String> administrator = new TreeSet<>(all);
+        administrator.removeAll(engine);
+        Map<String, Set<String>> policies = callerRoutes(template, found);
+        boolean engines = false;
+        boolean administrators = false;
+        for (Map.Entry<String, Set<String>> policy : policies.entrySet()) {
+            if (policy.getValue().equals(engine)) {
+                engines = true;
+            } else if (policy.getValue().equals(administrator)) {
+                administrators = true;
+            } else {
+                Set<String> unknown = new TreeSet<>(policy.getValue());
+                unknown.removeAll(all);
+                found.add(new Finding(Rule.CALLER_POLICIES, policy.getKey() + ": names " + policy.getValue()
+                        + (unknown.isEmpty() ? "" : ", of which no route: " + unknown) + "; an engine policy names "
+                        + "exactly " + engine + ", an administrator policy exactly " + administrator));
+            }
+            boolean exported = false;
+            for (JsonNode output : template.path("Outputs")) {
+                exported |= output.path("Value").asText().equals(policy.getKey())
+                        && output.at("/Export/Name").isTextual();
+            }
+            if (!exported) {
+                found.add(new Finding(Rule.CALLER_POLICIES, policy.getKey() + ": not exported as an output"));
+            }
+        }
+        if (!engines || !administrators) {
+            found.add(new Finding(Rule.CALLER_POLICIES, "the stack needs a caller policy for engines and one for "
+                    + "budget administrators" + (engines ? "" : "; no policy names exactly " + engine)
+                    + (administrators ? "" : "; no policy names exactly " + administrator)));
         }
     }
 

@@ -68,6 +68,30 @@ class TemplateSecurityTest {
     }
 
     /**
+     * Engines get headroom, holds and health and nothing else (so an engine cannot raise the budget that holds it
+     * back); budget administrators get every other route; between them, every route of the API.
+     */
+    @Test
+    void theCallerPoliciesNameExactlyTheirRoutesAndTogetherEveryRoute() throws Exception {
+        JsonNode template = template();
+        java.util.List<Finding> found = new java.util.ArrayList<>();
+        Map<String, java.util.Set<String>> policies = TemplateReview.callerRoutes(template, found);
+        assertThat(found).isEmpty();
+        assertThat(policies.get("EngineAccessPolicy")).containsExactlyInAnyOrder("GET /v1/headroom", "POST /v1/holds",
+                "GET /v1/holds", "DELETE /v1/holds/*", "POST /v1/holds/*/settle", "GET /v1/health");
+        assertThat(policies.get("BudgetAdminAccessPolicy")).containsExactlyInAnyOrder("GET /v1/budgets",
+                "GET /v1/budgets/*", "PUT /v1/budgets/*", "DELETE /v1/budgets/*", "GET /v1/budgets/*/history",
+                "GET /v1/alerts", "GET /v1/reports/costs", "GET /v1/reports/usage", "GET /");
+        java.util.Set<String> both = new java.util.TreeSet<>(policies.get("EngineAccessPolicy"));
+        both.addAll(policies.get("BudgetAdminAccessPolicy"));
+        assertThat(both).isEqualTo(TemplateReview.routes(template));
+        assertThat(template.path("Outputs").path("EngineAccessPolicyArn").path("Value").asText())
+                .isEqualTo("EngineAccessPolicy");
+        assertThat(template.path("Outputs").path("BudgetAdminAccessPolicyArn").path("Value").asText())
+                .isEqualTo("BudgetAdminAccessPolicy");
+    }
+
+    /**
      * Each rule must be able to fail, and fail for its own reason: a deliberately weakened copy of the template breaks
      * exactly the rule that names the weakness, and no other.
      */
@@ -132,6 +156,21 @@ class TemplateSecurityTest {
                         "Alerts").add("BUDGET")),
                 regression("API writes rollups", Rule.TABLE_WRITE_OWNERS, r -> leadingKeys(r, "BudgetCheckFunction",
                         "Alerts").add("SPEND#*")),
+                // who may call what
+                regression("engine may change budgets", Rule.CALLER_POLICIES, r -> callerResources(r,
+                        "EngineAccessPolicy").add("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"
+                        + "${BudgetApi}/$default/PUT/v1/budgets/*")),
+                regression("caller policy on the whole API", Rule.CALLER_POLICIES, r -> callerResources(r,
+                        "BudgetAdminAccessPolicy").removeAll().add("arn:${AWS::Partition}:execute-api:"
+                        + "${AWS::Region}:${AWS::AccountId}:${BudgetApi}/*")),
+                regression("caller policy with another action", Rule.CALLER_POLICIES, r -> ((ObjectNode) object(r,
+                        "EngineAccessPolicy", "Properties", "PolicyDocument").path("Statement").get(0))
+                        .put("Action", "execute-api:ManageConnections")),
+                regression("a route no caller policy names", Rule.CALLER_POLICIES, r -> object(r,
+                        "BudgetCheckFunction", "Properties", "Events").set("Extra", object(r, "BudgetCheckFunction",
+                        "Properties", "Events", "ListAlerts").deepCopy().put("Type", "HttpApi")
+                        .set("Properties", object(r, "BudgetCheckFunction", "Properties", "Events", "ListAlerts",
+                                "Properties").deepCopy().put("Path", "/v1/extra")))),
                 // F8: topic, schedules, failure alarm
                 regression("account may subscribe", Rule.TOPIC_SUBSCRIBE, r -> ((ArrayNode) r.path("AlertTopicPolicy")
                         .path("Properties").path("PolicyDocument").path("Statement").get(0).path("Action"))
@@ -182,6 +221,11 @@ class TemplateSecurityTest {
             }
         }
         throw new AssertionError(function + " has no statement " + sid + "; the regression no longer weakens anything");
+    }
+
+    private static ArrayNode callerResources(ObjectNode resources, String policy) {
+        return (ArrayNode) object(resources, policy, "Properties", "PolicyDocument").path("Statement").get(0)
+                .path("Resource");
     }
 
     private static ArrayNode leadingKeys(ObjectNode resources, String function, String sid) {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import org.costobservatory.domain.ApiKey;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
 import org.costobservatory.domain.Dimensions;
@@ -104,6 +105,31 @@ public final class ReportJsonWriter {
             nullableString(json, "first_id", workspaces.isEmpty() ? null : workspaces.get(0).id());
             json.writeBooleanField("has_more", hasMore);
             nullableString(json, "last_id", workspaces.isEmpty() ? null : workspaces.get(workspaces.size() - 1).id());
+            json.writeEndObject();
+        });
+    }
+
+    /** A page of {@code GET /v1/organizations/api_keys}, as Anthropic sends it (hint, name and creator made up). */
+    public static String apiKeysPage(List<ApiKey> keys, boolean hasMore) {
+        return write(json -> {
+            json.writeStartObject();
+            json.writeArrayFieldStart("data");
+            for (ApiKey key : keys) {
+                json.writeStartObject();
+                json.writeStringField("id", key.id());
+                json.writeStringField("type", "api_key");
+                json.writeStringField("name", key.id().replace("apikey_", "key "));
+                json.writeStringField("status", "active");
+                json.writeStringField("created_at", "2026-01-05T09:00:00Z");
+                json.writeStringField("partial_key_hint", "sk-ant-api03-R2D...igAA");
+                nullableString(json, "workspace_id", Dimensions.DEFAULT_WORKSPACE.equals(key.workspaceId()) ? null
+                        : key.workspaceId());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            nullableString(json, "first_id", keys.isEmpty() ? null : keys.get(0).id());
+            json.writeBooleanField("has_more", hasMore);
+            nullableString(json, "last_id", keys.isEmpty() ? null : keys.get(keys.size() - 1).id());
             json.writeEndObject();
         });
     }

@@ -27,9 +27,9 @@ import org.costobservatory.json.Json;
  */
 public final class BudgetJson {
     public static final Pattern NAME = Pattern.compile("^[a-z0-9-]{1,64}$");
-    private static final Pattern WORKSPACE = Pattern.compile("^(default|wrkspc_[A-Za-z0-9_-]{1,128})$");
-    private static final Pattern API_KEY = Pattern.compile("^apikey_[A-Za-z0-9_-]{1,128}$");
-    private static final Pattern MODEL = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$");
+    static final Pattern WORKSPACE = Pattern.compile("^(default|wrkspc_[A-Za-z0-9_-]{1,128})$");
+    static final Pattern API_KEY = Pattern.compile("^apikey_[A-Za-z0-9_-]{1,128}$");
+    static final Pattern MODEL = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$");
     private static final Set<String> FIELDS = Set.of("name", "limit_usd", "period", "time_zone", "scope",
             "thresholds_percent", "warn_percent", "preset", "seats");
     /** Fields a client may echo back from a GET; they are ignored. */

@@ -10,14 +10,18 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.costobservatory.alert.AlertEvaluation;
+import org.costobservatory.alert.ChangeNotices;
 import org.costobservatory.budget.HeadroomAnswer;
 import org.costobservatory.budget.HeadroomService;
+import org.costobservatory.budget.RequestRefused;
 import org.costobservatory.domain.Budget;
+import org.costobservatory.domain.RunScope;
 import org.costobservatory.json.Json;
 import org.costobservatory.log.HandledFailures;
 import org.costobservatory.log.Log;
 import org.costobservatory.store.AlertRecord;
 import org.costobservatory.store.AlertStore;
+import org.costobservatory.store.BudgetChange;
 import org.costobservatory.store.BudgetStore;
 import org.costobservatory.store.StoreUnavailableException;
 
@@ -28,6 +32,10 @@ import org.costobservatory.store.StoreUnavailableException;
 public final class BudgetRoutes {
     private static final Log LOG = Log.get(BudgetRoutes.class);
     private static final Pattern BUDGET_PATH = Pattern.compile("^/v1/budgets/([^/]*)$");
+    private static final Pattern HISTORY_PATH = Pattern.compile("^/v1/budgets/([^/]*)/history$");
+    /** Who changed a budget when no IAM caller is known: local mode, where the server listens on loopback only. */
+    public static final String LOCAL_CALLER = "local";
+    private static final int CHANGE_ATTEMPTS = 5;
     private static final Pattern ESTIMATE = Pattern.compile("^\\d{1,10}(\\.\\d{1,6})?$");
     private static final BigDecimal MAX_ESTIMATE = new BigDecimal("1000000000");
     private static final int MAX_BODY = 64 * 1024;
@@ -37,14 +45,16 @@ public final class BudgetRoutes {
     private final HeadroomService headroom;
     private final AlertEvaluation alerts;
     private final AlertStore alertStore;
+    private final ChangeNotices changeNotices;
     private final java.time.Clock clock;
 
     public BudgetRoutes(BudgetStore budgets, HeadroomService headroom, AlertEvaluation alerts, AlertStore alertStore,
-                     java.time.Clock clock) {
+                        ChangeNotices changeNotices, java.time.Clock clock) {
         this.budgets = Objects.requireNonNull(budgets);
         this.headroom = Objects.requireNonNull(headroom);
         this.alerts = Objects.requireNonNull(alerts);
         this.alertStore = Objects.requireNonNull(alertStore);
+        this.changeNotices = Objects.requireNonNull(changeNotices);
         this.clock = Objects.requireNonNull(clock);
     }
 
@@ -57,6 +67,10 @@ public final class BudgetRoutes {
             }
             if (path.equals("/v1/budgets")) {
                 return Optional.of(only("GET", request, () -> listBudgets(request)));
+            }
+            Matcher historyPath = HISTORY_PATH.matcher(path);
+            if (historyPath.matches()) {
+                return Optional.of(only("GET", request, () -> history(historyPath.group(1), request)));
             }
             Matcher budgetPath = BUDGET_PATH.matcher(path);
             if (budgetPath.matches()) {
@@ -74,6 +88,8 @@ public final class BudgetRoutes {
             return Optional.empty();
         } catch (BadRequest e) {
             return Optional.of(ApiResponse.invalid(e.getMessage()));
+        } catch (RequestRefused e) {
+            return Optional.of(HoldRoutes.refused(e));
         } catch (StoreUnavailableException e) {
             LOG.error("store unavailable; answering 503", e, "path", path);
             return Optional.of(ApiResponse.unavailable("the budget store cannot be reached; retry later",
@@ -82,9 +98,23 @@ public final class BudgetRoutes {
     }
 
     private ApiResponse headroom(ApiRequest request) {
-        QueryParameters query = QueryParameters.parse(request.rawQuery(), Set.of("budget", "estimate_usd"));
+        QueryParameters query = QueryParameters.parse(request.rawQuery(), Set.of("budget", "estimate_usd",
+                "api_key_id", "workspace_id", "model"));
         Optional<String> name = query.get("budget").map(BudgetRoutes::validName);
         BigDecimal estimate = estimate(query.get("estimate_usd"));
+        RunScope scope = new RunScope(
+                scopeValue(query, "api_key_id", BudgetJson.API_KEY, "an API key id (apikey_...)"),
+                scopeValue(query, "workspace_id", BudgetJson.WORKSPACE, "'default' or a workspace id (wrkspc_...)"),
+                scopeValue(query, "model", BudgetJson.MODEL, "a model id such as claude-opus-4-6"));
+        if (name.isPresent() && !scope.isEmpty()) {
+            throw new BadRequest("give budget, or a scope (api_key_id, workspace_id, model), not both");
+        }
+        if (!scope.isEmpty()) {
+            RunScope resolved = headroom.resolve(scope);
+            List<HeadroomAnswer> answers = headroom.answerFor(resolved, estimate);
+            evaluateAlerts(answers);
+            return ApiResponse.json(200, HeadroomJson.scoped(resolved, answers, estimate));
+        }
         if (name.isPresent()) {
             Optional<Budget> budget = budgets.get(name.get());
             if (budget.isEmpty()) {
@@ -132,31 +162,104 @@ public final class BudgetRoutes {
                 .orElseGet(() -> ApiResponse.notFound("no budget named '" + name + "'"));
     }
 
-    private ApiResponse putBudget(String name, ApiRequest request) {
-        validName(name);
-        QueryParameters.parse(request.rawQuery(), Set.of());
+    private static Optional<String> scopeValue(QueryParameters query, String name, Pattern pattern, String rule) {
+        Optional<String> value = query.get(name);
+        if (value.isPresent() && !pattern.matcher(value.get()).matches()) {
+            throw new BadRequest(name + " must be " + rule);
+        }
+        return value;
+    }
+
+    static void limitBody(ApiRequest request) {
         if (request.body().length > MAX_BODY) {
             throw new BadRequest("the body is larger than " + MAX_BODY + " bytes");
         }
+    }
+
+    private ApiResponse putBudget(String name, ApiRequest request) {
+        validName(name);
+        QueryParameters.parse(request.rawQuery(), Set.of());
+        limitBody(request);
         if (request.body().length == 0) {
             throw new BadRequest("the body must be a JSON budget, e.g. {\"limit_usd\": 100, \"period\": \"monthly\"}");
         }
         Budget budget = BudgetJson.fromJson(name, request.body()).withUpdatedAt(clock.instant());
-        boolean existed = budgets.get(name).isPresent();
-        budgets.put(budget);
-        LOG.info("budget saved", "budget", name, "limit_usd", budget.limitUsd(), "period", budget.period().id());
-        return ApiResponse.json(existed ? 200 : 201, BudgetJson.toJson(budget));
+        BudgetChange change = record(name, Optional.of(budget), request);
+        LOG.info("budget saved", "budget", name, "limit_usd", budget.limitUsd(), "period", budget.period().id(),
+                "who", change.who());
+        return ApiResponse.json(change.before().isPresent() ? 200 : 201, BudgetJson.toJson(budget));
     }
 
     private ApiResponse deleteBudget(String name, ApiRequest request) {
         validName(name);
         QueryParameters.parse(request.rawQuery(), Set.of());
-        if (!budgets.delete(name)) {
+        if (budgets.current(name).budget().isEmpty()) {
             return ApiResponse.notFound("no budget named '" + name + "'");
         }
-        LOG.info("budget deleted", "budget", name);
+        BudgetChange change = record(name, Optional.empty(), request);
+        if (change.before().isEmpty()) {
+            return ApiResponse.notFound("no budget named '" + name + "'");
+        }
+        LOG.info("budget deleted", "budget", name, "who", change.who());
         ObjectNode root = Json.mapper().createObjectNode();
         root.put("deleted", name);
+        return ApiResponse.json(200, root);
+    }
+
+    /**
+     * Writes (or, with {@code after} empty, deletes) the budget together with the record of who changed it from what,
+     * retrying when another change came in between; then sends the notice a loosening change calls for. A failed
+     * notice is logged and never undoes the change.
+     */
+    private BudgetChange record(String name, Optional<Budget> after, ApiRequest request) {
+        String who = request.iamCaller().orElse(LOCAL_CALLER);
+        for (int attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
+            BudgetStore.Current current = budgets.current(name);
+            if (after.isEmpty() && current.budget().isEmpty()) {
+                return new BudgetChange(name, "none", clock.instant(), who, Optional.empty(), Optional.empty());
+            }
+            java.time.Instant at = clock.instant();
+            BudgetChange change = new BudgetChange(name, BudgetChange.newId(at), at, who, current.budget(), after);
+            if (budgets.change(change, current.revision())) {
+                try {
+                    changeNotices.changed(change);
+                } catch (RuntimeException e) {
+                    LOG.error("the notice of a budget change failed; the change itself is recorded", e,
+                            "budget", name);
+                }
+                return change;
+            }
+        }
+        throw new RequestRefused(RequestRefused.Kind.CONFLICT, "budget '" + name + "' is being changed by someone "
+                + "else at the same time; read it again and retry");
+    }
+
+    private ApiResponse history(String name, ApiRequest request) {
+        validName(name);
+        QueryParameters.parse(request.rawQuery(), Set.of());
+        List<BudgetChange> changes = budgets.history(name);
+        if (changes.isEmpty() && budgets.get(name).isEmpty()) {
+            return ApiResponse.notFound("no budget named '" + name + "' and no recorded changes");
+        }
+        ObjectNode root = Json.mapper().createObjectNode();
+        root.put("budget", name);
+        ArrayNode list = root.putArray("changes");
+        for (BudgetChange change : changes) {
+            ObjectNode item = list.addObject();
+            item.put("at", change.at().toString());
+            item.put("who", change.who());
+            item.put("action", change.action());
+            if (change.before().isPresent()) {
+                item.set("before", BudgetJson.toJson(change.before().get()));
+            } else {
+                item.putNull("before");
+            }
+            if (change.after().isPresent()) {
+                item.set("after", BudgetJson.toJson(change.after().get()));
+            } else {
+                item.putNull("after");
+            }
+        }
         return ApiResponse.json(200, root);
     }
 

@@ -7,7 +7,9 @@ import java.math.RoundingMode;
 import java.util.List;
 import org.costobservatory.budget.Decision;
 import org.costobservatory.budget.HeadroomAnswer;
+import org.costobservatory.budget.HeadroomService;
 import org.costobservatory.budget.Spend;
+import org.costobservatory.domain.RunScope;
 import org.costobservatory.json.Json;
 
 /** The headroom answer's wire format: one budget's answer, and the answer for every budget at once. */
@@ -15,15 +17,39 @@ final class HeadroomJson {
     private HeadroomJson() {
     }
 
-    /** Every budget, most constrained first, under the most restrictive decision. */
+    /**
+     * Several budgets, most constrained first, under the most restrictive decision and the budget that decided it
+     * ({@code null} on allow).
+     */
     static ObjectNode all(List<HeadroomAnswer> answers, BigDecimal estimateUsd) {
         ObjectNode root = Json.mapper().createObjectNode();
-        Decision overall = answers.stream().map(HeadroomAnswer::decision).max(Enum::compareTo).orElse(Decision.ALLOW);
+        Decision overall = HeadroomService.overall(answers);
         root.put("decision", overall.id());
+        blocking(root, answers);
         root.put("estimate_usd", estimateUsd.setScale(2, RoundingMode.HALF_UP));
+        list(root, answers);
+        return root;
+    }
+
+    /** The budgets that contain a run's scope, as {@link #all}, with the scope they were chosen for. */
+    static ObjectNode scoped(RunScope scope, List<HeadroomAnswer> answers, BigDecimal estimateUsd) {
+        ObjectNode root = all(answers, estimateUsd);
+        ObjectNode scopeNode = Json.mapper().createObjectNode();
+        scope.toMap().forEach(scopeNode::put);
+        root.remove("budgets");
+        root.set("scope", scopeNode);
+        list(root, answers);
+        return root;
+    }
+
+    static void blocking(ObjectNode root, List<HeadroomAnswer> answers) {
+        HeadroomService.blocking(answers).ifPresentOrElse(
+                answer -> root.put("blocking_budget", answer.budget().name()), () -> root.putNull("blocking_budget"));
+    }
+
+    static void list(ObjectNode root, List<HeadroomAnswer> answers) {
         ArrayNode list = root.putArray("budgets");
         answers.forEach(answer -> list.add(answer(answer)));
-        return root;
     }
 
     /** The documented JSON shape (snake_case; money as JSON numbers in USD with two decimals). */
@@ -36,6 +62,8 @@ final class HeadroomJson {
         node.put("settled_usd", answer.settledUsd());
         node.put("provisional_usd", answer.provisionalUsd());
         node.put("estimate_usd", answer.estimateUsd());
+        node.put("held_usd", answer.heldUsd());
+        node.put("recent_usd", answer.recentUsd());
         node.put("remaining_usd", answer.remainingUsd());
         node.put("percent_used", answer.percentUsed());
         ObjectNode window = node.putObject("period");
@@ -80,6 +108,10 @@ final class HeadroomJson {
                 text.append(" plus Priority Tier usage at list price (absent from the cost report)");
             }
             text.append("; provisional = usage at list price since then.");
+        }
+        if (answer.heldUsd().signum() != 0 || answer.recentUsd().signum() != 0) {
+            text.append(" Active holds (held) and runs settled since the newest stored usage (recent) count with "
+                    + "the spend.");
         }
         if (answer.apportioned()) {
             text.append(" The period starts or ends inside a UTC day; those days were split by hourly usage.");

@@ -9,15 +9,20 @@ import org.costobservatory.domain.Budget;
 import org.costobservatory.domain.PeriodWindow;
 
 /**
- * The answer to "may I start this run?" for one budget. Money is USD rounded to cents, and
- * {@code spentUsd == settledUsd + provisionalUsd} holds exactly.
+ * The answer to "may I start this run?" for one budget. Money is USD rounded to cents;
+ * {@code spentUsd == settledUsd + provisionalUsd} and
+ * {@code remainingUsd == limit - (spentUsd + heldUsd + recentUsd + estimateUsd)} hold exactly.
+ *
+ * @param heldUsd   the active holds against the budget
+ * @param recentUsd the costs settled runs reported that stored usage does not cover yet
  */
 public record HeadroomAnswer(Budget budget, Decision decision, BigDecimal spentUsd, BigDecimal settledUsd,
                              BigDecimal priorityTierUsd, BigDecimal provisionalUsd, BigDecimal estimateUsd,
                              BigDecimal remainingUsd, BigDecimal percentUsed, BigDecimal percentWithEstimate,
                              PeriodWindow period, Optional<LocalDate> settledThrough, Optional<Instant> dataAsOf,
                              boolean stale, List<BigDecimal> thresholdsCrossed, String basis,
-                             List<String> unpricedModels, boolean apportioned) {
+                             List<String> unpricedModels, boolean apportioned, BigDecimal heldUsd,
+                             BigDecimal recentUsd) {
 
     public HeadroomAnswer {
         thresholdsCrossed = List.copyOf(thresholdsCrossed);

@@ -8,47 +8,119 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.costobservatory.domain.Budget;
 import org.costobservatory.domain.Money;
+import org.costobservatory.domain.RunScope;
 import org.costobservatory.store.BudgetStore;
+import org.costobservatory.store.HoldLedger;
+import org.costobservatory.store.HoldStore;
 
 /**
- * Answers headroom questions from stored rollups.
+ * Answers headroom questions from stored rollups and each budget's hold ledger. With committed = spent + active holds
+ * + recent runs not in the usage yet + the estimate:
  * <ul>
- *   <li>{@code deny} when spent + estimate reaches the limit;</li>
- *   <li>{@code warn} when spent + estimate reaches {@code warn_percent} of it, or when the data is stale;</li>
+ *   <li>{@code deny} when committed reaches the limit;</li>
+ *   <li>{@code warn} when committed reaches {@code warn_percent} of it, or when the data is stale;</li>
  *   <li>{@code allow} otherwise.</li>
  * </ul>
+ * A run's scope (API key, workspace, model) is answered by every budget whose scope contains it.
  */
 public final class HeadroomService {
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
     private final BudgetStore budgets;
     private final SpendCalculator calculator;
+    private final HoldStore holds;
+    private final KeyWorkspaces keyWorkspaces;
     private final Clock clock;
     private final Duration staleAfter;
 
-    public HeadroomService(BudgetStore budgets, SpendCalculator calculator, Clock clock, Duration staleAfter) {
+    public HeadroomService(BudgetStore budgets, SpendCalculator calculator, HoldStore holds,
+                           KeyWorkspaces keyWorkspaces, Clock clock, Duration staleAfter) {
         this.budgets = Objects.requireNonNull(budgets);
         this.calculator = Objects.requireNonNull(calculator);
+        this.holds = Objects.requireNonNull(holds);
+        this.keyWorkspaces = Objects.requireNonNull(keyWorkspaces);
         this.clock = Objects.requireNonNull(clock);
         this.staleAfter = Objects.requireNonNull(staleAfter);
     }
 
     public HeadroomAnswer answer(Budget budget, BigDecimal estimateUsd) {
         Instant now = clock.instant();
-        return decide(budget, calculator.spend(budget, now), estimateUsd, now, staleAfter);
+        return answer(budget, calculator.spend(budget, now), holds.ledger(budget.name()), estimateUsd, now);
     }
 
     /** Every budget, most constrained first. */
     public List<HeadroomAnswer> answerAll(BigDecimal estimateUsd) {
+        return answers(budgets.list(), estimateUsd);
+    }
+
+    /** Every budget whose scope contains the run's, most constrained first. */
+    public List<HeadroomAnswer> answerFor(RunScope scope, BigDecimal estimateUsd) {
+        return answers(applicable(scope), estimateUsd);
+    }
+
+    private List<HeadroomAnswer> answers(List<Budget> chosen, BigDecimal estimateUsd) {
+        Instant now = clock.instant();
+        Map<String, HoldLedger> ledgers = ledgersOf(chosen);
         List<HeadroomAnswer> answers = new ArrayList<>();
-        for (Budget budget : budgets.list()) {
-            answers.add(answer(budget, estimateUsd));
+        for (Budget budget : chosen) {
+            answers.add(answer(budget, calculator.spend(budget, now),
+                    ledgers.getOrDefault(budget.name(), HoldLedger.empty(budget.name())), estimateUsd, now));
         }
         answers.sort(MOST_CONSTRAINED_FIRST);
         return answers;
+    }
+
+    /** The answer from spend and a ledger already read. */
+    public HeadroomAnswer answer(Budget budget, Spend spend, HoldLedger ledger, BigDecimal estimateUsd, Instant now) {
+        return decide(budget, spend, HoldRules.heldUsd(ledger, now),
+                HoldRules.recentUsd(ledger, spend.period(), spend.dataAsOf()), estimateUsd, now, staleAfter);
+    }
+
+    public Spend spend(Budget budget, Instant now) {
+        return calculator.spend(budget, now);
+    }
+
+    /** The ledgers of these budgets: one read for one budget, one Query for several. */
+    public Map<String, HoldLedger> ledgersOf(List<Budget> chosen) {
+        if (chosen.isEmpty()) {
+            return Map.of();
+        }
+        if (chosen.size() == 1) {
+            String name = chosen.get(0).name();
+            return Map.of(name, holds.ledger(name));
+        }
+        return holds.ledgers();
+    }
+
+    /** The budgets whose scope contains the run's: the organisation's, its workspace's, its key's, its model's. */
+    public List<Budget> applicable(RunScope scope) {
+        return budgets.list().stream().filter(budget -> scope.within(budget.scope())).toList();
+    }
+
+    /**
+     * Fills in the workspace of the run's API key from stored usage or the stored key list, when the caller did not
+     * give it.
+     *
+     * @throws RequestRefused (INVALID) when the caller named another workspace than the key's
+     */
+    public RunScope resolve(RunScope scope) {
+        if (scope.apiKeyId().isEmpty()) {
+            return scope;
+        }
+        Optional<String> known = keyWorkspaces.of(scope.apiKeyId().get());
+        if (known.isEmpty()) {
+            return scope;
+        }
+        if (scope.workspaceId().isPresent() && !scope.workspaceId().get().equals(known.get())) {
+            throw new RequestRefused(RequestRefused.Kind.INVALID, "workspace_id: API key " + scope.apiKeyId().get()
+                    + " belongs to workspace " + known.get() + ", not " + scope.workspaceId().get());
+        }
+        return scope.withWorkspace(known.get());
     }
 
     public static final Comparator<HeadroomAnswer> MOST_CONSTRAINED_FIRST =
@@ -56,24 +128,48 @@ public final class HeadroomService {
                     .thenComparing(HeadroomAnswer::decision, Comparator.reverseOrder())
                     .thenComparing(answer -> answer.budget().name());
 
+    /** The most restrictive decision of several answers; allow when there are none. */
+    public static Decision overall(List<HeadroomAnswer> answers) {
+        return answers.stream().map(HeadroomAnswer::decision).max(Enum::compareTo).orElse(Decision.ALLOW);
+    }
+
+    /**
+     * The budget that decided: among the answers with the most restrictive decision, the most constrained. Empty on
+     * allow. {@code answers} must be most constrained first.
+     */
+    public static Optional<HeadroomAnswer> blocking(List<HeadroomAnswer> answers) {
+        Decision overall = overall(answers);
+        if (overall == Decision.ALLOW) {
+            return Optional.empty();
+        }
+        return answers.stream().filter(answer -> answer.decision() == overall).findFirst();
+    }
+
     public static HeadroomAnswer decide(Budget budget, Spend spend, BigDecimal estimateUsd, Instant now,
-                                 Duration staleAfter) {
+                                        Duration staleAfter) {
+        return decide(budget, spend, BigDecimal.ZERO, BigDecimal.ZERO, estimateUsd, now, staleAfter);
+    }
+
+    public static HeadroomAnswer decide(Budget budget, Spend spend, BigDecimal heldUsd, BigDecimal recentUsd,
+                                        BigDecimal estimateUsd, Instant now, Duration staleAfter) {
         BigDecimal limit = budget.limitUsd();
         BigDecimal spent = Money.centsToRoundedUsd(spend.totalCents());
         BigDecimal settled = Money.centsToRoundedUsd(spend.settledCents());
         BigDecimal provisional = spent.subtract(settled);
         BigDecimal priority = Money.centsToRoundedUsd(spend.priorityCents());
+        BigDecimal held = Money.roundUsd(heldUsd);
+        BigDecimal recent = Money.roundUsd(recentUsd);
         BigDecimal estimate = Money.roundUsd(estimateUsd);
-        BigDecimal withEstimate = spent.add(estimate);
+        BigDecimal committed = spent.add(held).add(recent).add(estimate);
         BigDecimal percentUsed = Money.percent(spent, limit);
-        BigDecimal percentWithEstimate = Money.percent(withEstimate, limit);
+        BigDecimal percentWithEstimate = Money.percent(committed, limit);
         boolean stale = spend.dataAsOf().map(asOf -> Duration.between(asOf, now).compareTo(staleAfter) > 0)
                 .orElse(true);
 
         Decision decision;
-        if (withEstimate.compareTo(limit) >= 0) {
+        if (committed.compareTo(limit) >= 0) {
             decision = Decision.DENY;
-        } else if (withEstimate.multiply(HUNDRED).compareTo(limit.multiply(budget.warnPercent())) >= 0 || stale) {
+        } else if (committed.multiply(HUNDRED).compareTo(limit.multiply(budget.warnPercent())) >= 0 || stale) {
             decision = Decision.WARN;
         } else {
             decision = Decision.ALLOW;
@@ -81,8 +177,8 @@ public final class HeadroomService {
         List<BigDecimal> crossed = budget.thresholdsPercent().stream()
                 .filter(threshold -> spent.multiply(HUNDRED).compareTo(limit.multiply(threshold)) >= 0).toList();
         return new HeadroomAnswer(budget, decision, spent, settled, priority, provisional, estimate,
-                limit.setScale(2, RoundingMode.HALF_UP).subtract(spent), percentUsed, percentWithEstimate,
+                limit.setScale(2, RoundingMode.HALF_UP).subtract(committed), percentUsed, percentWithEstimate,
                 spend.period(), spend.settledThrough(), spend.dataAsOf(), stale, crossed, spend.basis(),
-                spend.unpricedModels(), spend.apportioned());
+                spend.unpricedModels(), spend.apportioned(), held, recent);
     }
 }

@@ -1,11 +1,13 @@
 package org.costobservatory.config;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.costobservatory.domain.Decimals;
 
 /**
  * Configuration read from the environment once at start-up. Every variable is documented in the README's
@@ -17,7 +19,8 @@ import java.util.Optional;
 public record Config(String tableName, URI adminBaseUrl, Optional<String> adminKey,
                      Optional<String> adminKeyParameter, Optional<String> alertTopicArn, int costLookbackDays,
                      int usageLookbackHours, int usagePageHours, Duration staleAfter, Duration alertLease,
-                     Optional<Path> priceTableFile, Duration deadlineMargin, Map<String, String> environment) {
+                     Optional<Path> priceTableFile, Duration deadlineMargin, BigDecimal runClassDefaultUsd,
+                     Map<String, String> environment) {
 
     public static final String TABLE_NAME = "TABLE_NAME";
     public static final String ADMIN_BASE_URL = "ANTHROPIC_ADMIN_BASE_URL";
@@ -31,6 +34,7 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
     public static final String ALERT_LEASE_SECONDS = "ALERT_LEASE_SECONDS";
     public static final String PRICE_TABLE_FILE = "PRICE_TABLE_FILE";
     public static final String DEADLINE_MARGIN_SECONDS = "DEADLINE_MARGIN_SECONDS";
+    public static final String RUN_CLASS_DEFAULT_USD = "RUN_CLASS_DEFAULT_USD";
 
     public static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
 
@@ -56,6 +60,7 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
                 Duration.ofSeconds(integer(env, ALERT_LEASE_SECONDS, 300, 1, 86_400)),
                 optional(env, PRICE_TABLE_FILE).map(Path::of),
                 Duration.ofSeconds(integer(env, DEADLINE_MARGIN_SECONDS, 20, 0, 600)),
+                usd(env, RUN_CLASS_DEFAULT_USD, new BigDecimal("1.00")),
                 env);
     }
 
@@ -117,6 +122,25 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
         }
     }
 
+    /** An amount of US dollars, more than 0 and at most 1,000,000, with at most 6 decimals. */
+    private static BigDecimal usd(Map<String, String> env, String name, BigDecimal fallback) {
+        Optional<String> value = optional(env, name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        BigDecimal parsed;
+        try {
+            parsed = Decimals.parse(value.get(), 7, 6);
+        } catch (Decimals.OutOfBounds e) {
+            throw new ConfigException(name + " must be an amount of US dollars such as 2.50 (" + e.getMessage()
+                    + "), got '" + value.get() + "'");
+        }
+        if (parsed.signum() <= 0 || parsed.compareTo(new BigDecimal("1000000")) > 0) {
+            throw new ConfigException(name + " must be more than 0 and at most 1000000, got '" + value.get() + "'");
+        }
+        return parsed;
+    }
+
     /** Names the settings only; the admin key and the environment it came from are never printed. */
     @Override
     public String toString() {
@@ -126,6 +150,7 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
                 + ", costLookbackDays=" + costLookbackDays + ", usageLookbackHours=" + usageLookbackHours
                 + ", usagePageHours=" + usagePageHours + ", staleAfter=" + staleAfter + ", alertLease=" + alertLease
                 + ", priceTableFile=" + priceTableFile.map(Path::toString).orElse("(bundled)")
-                + ", deadlineMargin=" + deadlineMargin + "]";
+                + ", deadlineMargin=" + deadlineMargin + ", runClassDefaultUsd=" + runClassDefaultUsd.toPlainString()
+                + "]";
     }
 }

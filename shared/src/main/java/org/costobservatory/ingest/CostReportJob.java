@@ -64,8 +64,12 @@ public final class CostReportJob {
             });
         }
         boolean namesRefreshed = refreshWorkspaceNames(deadline);
+        boolean keysRefreshed = refreshKeyWorkspaces(deadline);
         IngestSummary summary = run.finish().withAlertsSent(afterIngest.run());
-        return namesRefreshed ? summary : summary.withFailureHandled(HandledFailures.Kind.WORKSPACE_NAMES_REFRESH);
+        if (!namesRefreshed) {
+            summary = summary.withFailureHandled(HandledFailures.Kind.WORKSPACE_NAMES_REFRESH);
+        }
+        return keysRefreshed ? summary : summary.withFailureHandled(HandledFailures.Kind.API_KEYS_REFRESH);
     }
 
     /**
@@ -88,4 +92,23 @@ public final class CostReportJob {
         }
     }
 
+    /**
+     * Which workspace each key belongs to, so a headroom check for a key that has no usage yet still finds its
+     * workspace's budgets. A failure is handled by design like the names above: the keys stored before stay, and
+     * keys with usage need none of this.
+     *
+     * @return whether the keys were refreshed
+     */
+    private boolean refreshKeyWorkspaces(Deadline deadline) {
+        try {
+            workspaces.putApiKeys(reports.apiKeys(deadline));
+            return true;
+        } catch (AdminApiException e) {
+            long count = HandledFailures.record(HandledFailures.Kind.API_KEYS_REFRESH);
+            LOG.warn("could not refresh the API keys' workspaces; the ones stored before stay",
+                    "error_type", e.getClass().getSimpleName(), "error", e.getMessage(),
+                    "failure_handled", HandledFailures.Kind.API_KEYS_REFRESH.id(), "handled_so_far", count);
+            return false;
+        }
+    }
 }

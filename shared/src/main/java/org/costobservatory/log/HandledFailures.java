@@ -17,6 +17,8 @@ public final class HandledFailures {
     public enum Kind {
         /** The cost run could not refresh workspace names; reports keep the names stored before. */
         WORKSPACE_NAMES_REFRESH("workspace_names_refresh"),
+        /** The cost run could not read the API keys' workspaces; headroom keeps the ones stored before. */
+        API_KEYS_REFRESH("api_keys_refresh"),
         /** Threshold alerts failed during a headroom check; the answer stands, a later check or ingest retries. */
         ALERTS_DURING_HEADROOM("alerts_during_headroom");
 

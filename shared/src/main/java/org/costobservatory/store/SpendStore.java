@@ -2,6 +2,7 @@ package org.costobservatory.store;
 
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Optional;
 import org.costobservatory.domain.SpendScope;
 
 /** Reads the per-day spend rollups maintained at ingest. */
@@ -12,6 +13,9 @@ public interface SpendStore {
      * are left out. One query of at most one small item per day.
      */
     List<DailySpend> read(SpendScope scope, LocalDate from, LocalDate toInclusive);
+
+    /** The workspace an API key's newest stored usage belongs to; one Query of one item. */
+    Optional<String> keyWorkspace(String apiKeyId);
 
     /** Every scope that has ever had a rollup (for dashboards and reports), in text order. */
     List<SpendScope> scopes();

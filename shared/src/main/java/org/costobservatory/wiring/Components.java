@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.costobservatory.alert.AlertEvaluation;
 import org.costobservatory.alert.AlertPublisher;
 import org.costobservatory.alert.BudgetAlerts;
+import org.costobservatory.alert.ChangeNotices;
 import org.costobservatory.alert.OnceNotices;
 import org.costobservatory.alert.SnsAlertPublisher;
 import org.costobservatory.alert.ThresholdAlerts;
@@ -18,8 +19,11 @@ import org.costobservatory.api.ApiRequest;
 import org.costobservatory.api.ApiResponse;
 import org.costobservatory.api.ApiRouter;
 import org.costobservatory.api.BudgetRoutes;
+import org.costobservatory.api.HoldRoutes;
 import org.costobservatory.api.ReportRoutes;
 import org.costobservatory.budget.HeadroomService;
+import org.costobservatory.budget.HoldService;
+import org.costobservatory.budget.KeyWorkspaces;
 import org.costobservatory.budget.SpendCalculator;
 import org.costobservatory.config.Config;
 import org.costobservatory.config.ConfigException;
@@ -34,6 +38,7 @@ import org.costobservatory.report.DashboardData;
 import org.costobservatory.report.Reports;
 import org.costobservatory.store.AlertStore;
 import org.costobservatory.store.BudgetStore;
+import org.costobservatory.store.HoldStore;
 import org.costobservatory.store.NoticeStore;
 import org.costobservatory.store.ReportStore;
 import org.costobservatory.store.SpendStore;
@@ -41,11 +46,13 @@ import org.costobservatory.store.WatermarkStore;
 import org.costobservatory.store.WorkspaceStore;
 import org.costobservatory.store.dynamodb.DynamoDbAlertStore;
 import org.costobservatory.store.dynamodb.DynamoDbBudgetStore;
+import org.costobservatory.store.dynamodb.DynamoDbHoldStore;
 import org.costobservatory.store.dynamodb.DynamoDbNoticeStore;
 import org.costobservatory.store.dynamodb.DynamoDbReportStore;
 import org.costobservatory.store.dynamodb.DynamoDbSpendStore;
 import org.costobservatory.store.dynamodb.DynamoDbWatermarkStore;
 import org.costobservatory.store.dynamodb.DynamoDbWorkspaceStore;
+import org.costobservatory.time.Sleeper;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -64,6 +71,7 @@ public final class Components {
     private final BudgetStore budgets;
     private final AlertStore alerts;
     private final NoticeStore notices;
+    private final HoldStore holds;
     private final UsagePricer pricer;
     private final Supplier<AlertPublisher> publisher;
     private final Supplier<AdminReports> adminReports;
@@ -86,12 +94,13 @@ public final class Components {
         this.budgets = new DynamoDbBudgetStore(dynamo, table);
         this.alerts = new DynamoDbAlertStore(dynamo, table);
         this.notices = new DynamoDbNoticeStore(dynamo, table);
+        this.holds = new DynamoDbHoldStore(dynamo, table);
         this.pricer = new UsagePricer(config.priceTableFile().map(PriceTable::fromFile).orElseGet(PriceTable::bundled));
         this.publisher = builder.publisher != null ? builder.publisher : () -> snsPublisher(config);
         this.adminReports = builder.adminReports != null ? builder.adminReports
                 : () -> AdminReportsFactory.fromConfig(config, clock);
         this.calculator = new SpendCalculator(spend, watermarks);
-        this.headroom = new HeadroomService(budgets, calculator, clock, config.staleAfter());
+        this.headroom = new HeadroomService(budgets, calculator, holds, keyWorkspaces(), clock, config.staleAfter());
     }
 
     /** The AWS graph: DynamoDB and SNS from the environment, the admin key from SSM (or ANTHROPIC_ADMIN_KEY). */
@@ -151,6 +160,25 @@ public final class Components {
 
     public HeadroomService headroom() {
         return headroom;
+    }
+
+    public HoldStore holds() {
+        return holds;
+    }
+
+    /** Holds against budgets; contention is waited out with real sleeps. */
+    public HoldService holdService() {
+        return new HoldService(headroom, budgets, holds, clock, Sleeper.SYSTEM, config.runClassDefaultUsd());
+    }
+
+    /** An API key's workspace: from its newest stored usage, else from the key list the daily run stores. */
+    private KeyWorkspaces keyWorkspaces() {
+        return key -> spend.keyWorkspace(key).or(() -> workspaces.keyWorkspace(key));
+    }
+
+    /** Notices of loosened budgets (a raised limit, a deletion); nothing in review mode. */
+    public ChangeNotices changeNotices() {
+        return alertsEnabled ? ChangeNotices.through(onceNotices()) : ChangeNotices.OFF;
     }
 
     /** Finance-style exports of the stored reports. */
@@ -229,11 +257,13 @@ public final class Components {
 
     /** The deployed routes plus {@code extra} groups (local mode adds its pull routes). */
     public ApiRouter router(boolean requireIamCaller, List<Function<ApiRequest, Optional<ApiResponse>>> extra) {
-        BudgetRoutes budgetRoutes = new BudgetRoutes(budgets, headroom, alertEvaluation(), alerts, clock);
+        BudgetRoutes budgetRoutes = new BudgetRoutes(budgets, headroom, alertEvaluation(), alerts, changeNotices(),
+                clock);
+        HoldRoutes holdRoutes = new HoldRoutes(holdService());
         ReportRoutes reportRoutes = new ReportRoutes(spendReports(), dashboardData(), watermarks, clock,
                 config.staleAfter());
         List<Function<ApiRequest, Optional<ApiResponse>>> routes = new ArrayList<>(List.of(budgetRoutes::handle,
-                reportRoutes::handle));
+                holdRoutes::handle, reportRoutes::handle));
         routes.addAll(extra);
         return new ApiRouter(routes, requireIamCaller);
     }

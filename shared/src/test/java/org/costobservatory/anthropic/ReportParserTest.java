@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.costobservatory.domain.ApiKey;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
 import org.costobservatory.domain.UsageBucket;
@@ -447,5 +448,27 @@ class ReportParserTest {
         assertThat(parsed.hasMore()).isTrue();
         assertThatThrownBy(() -> parser.parseWorkspacePage(bytes("{\"data\":[{\"name\":\"x\"}],\"has_more\":false}")))
                 .isInstanceOf(ReportParseException.class).hasMessageContaining("id is missing");
+    }
+
+    @Test
+    void readsApiKeysWithTheirWorkspaceTheDefaultOneAsDefaultAndNothingElse() {
+        // GIVEN a page as the Admin API sends it: a key in a workspace, one in the Default workspace (null)
+        String page = ReportJsonWriter.apiKeysPage(List.of(new ApiKey("apikey_a", "wrkspc_1"),
+                new ApiKey("apikey_b", null)), true);
+
+        // WHEN parsed
+        ApiKeyPage parsed = parser.parseApiKeyPage(bytes(page));
+
+        // THEN each key keeps its workspace, the Default one as 'default', and last_id is the cursor
+        assertThat(parsed.keys()).containsExactly(new ApiKey("apikey_a", "wrkspc_1"),
+                new ApiKey("apikey_b", "default"));
+        assertThat(parsed.lastId()).isEqualTo("apikey_b");
+        assertThat(parsed.hasMore()).isTrue();
+        assertThat(page).contains("partial_key_hint");
+        assertThat(parsed.toString()).doesNotContain("sk-ant");
+        assertThatThrownBy(() -> parser.parseApiKeyPage(bytes("{\"data\":[{\"workspace_id\":null}],"
+                + "\"has_more\":false}"))).isInstanceOf(ReportParseException.class).hasMessageContaining("id is missing");
+        assertThatThrownBy(() -> parser.parseApiKeyPage(bytes("{\"data\":[{\"id\":\"apikey_c\","
+                + "\"workspace_id\":7}],\"has_more\":false}"))).isInstanceOf(ReportParseException.class);
     }
 }

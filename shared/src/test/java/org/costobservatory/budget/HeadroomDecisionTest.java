@@ -65,4 +65,27 @@ class HeadroomDecisionTest {
         assertThat(answer.remainingUsd()).isEqualByComparingTo(remaining);
         assertThat(answer.percentUsed()).isEqualByComparingTo(percent);
     }
+
+    @ParameterizedTest(name = "spent {0}c + held ${1} + recent ${2} + estimate ${3} -> {4}, remaining {5}")
+    @CsvSource({
+            "5000,10,5,0,allow,35.00",
+            "5000,20,5,0,warn,25.00",       // holds push it to 75 %
+            "5000,40,5,5,deny,0.00",        // exactly the limit with everything committed
+            "5000,0,49.99,0,warn,0.01",
+            "5000,0,50,0,deny,0.00"})
+    void holdsAndRecentRunsCountLikeSpend(String spentCents, String held, String recent, String estimate,
+                                          String decision, String remaining) {
+        Budget budget = new Budget("b", new BigDecimal("100"), BudgetPeriod.MONTHLY, ZoneId.of("UTC"),
+                BudgetScope.ORGANISATION, Budget.DEFAULT_THRESHOLDS, Budget.DEFAULT_WARN_PERCENT, Optional.empty(),
+                Optional.empty(), Optional.empty());
+        Spend spend = new Spend(budget.currentPeriod(NOW), new BigDecimal(spentCents), BigDecimal.ZERO,
+                BigDecimal.ZERO, Optional.of(LocalDate.parse("2026-11-23")),
+                Optional.of(Instant.parse("2026-11-24T10:00:00Z")), Spend.BASIS_COST_REPORT, List.of(), false);
+        HeadroomAnswer answer = HeadroomService.decide(budget, spend, new BigDecimal(held), new BigDecimal(recent),
+                new BigDecimal(estimate), NOW, Duration.ofHours(3));
+        assertThat(answer.decision().id()).isEqualTo(decision);
+        assertThat(answer.remainingUsd()).isEqualByComparingTo(remaining);
+        assertThat(answer.thresholdsCrossed()).as("thresholds follow spend only")
+                .containsExactly(new BigDecimal("50"));
+    }
 }

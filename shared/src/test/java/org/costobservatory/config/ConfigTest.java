@@ -39,6 +39,7 @@ class ConfigTest {
         assertThat(config.priceTableFile()).isEmpty();
         assertThat(config.adminKey()).isEmpty();
         assertThat(config.alertTopicArn()).isEmpty();
+        assertThat(config.runClassDefaultUsd()).isEqualByComparingTo("1.00");
     }
 
     @Test
@@ -48,7 +49,7 @@ class ConfigTest {
                 "ALERT_TOPIC_ARN", "arn:aws:sns:us-east-1:1:alerts", "COST_LOOKBACK_DAYS", "0",
                 "USAGE_LOOKBACK_HOURS", "168", "USAGE_PAGE_HOURS", "1", "STALE_AFTER_MINUTES", " 60 ",
                 "ALERT_LEASE_SECONDS", "86400", "PRICE_TABLE_FILE", "/etc/prices.json",
-                "DEADLINE_MARGIN_SECONDS", "600"));
+                "DEADLINE_MARGIN_SECONDS", "600", "RUN_CLASS_DEFAULT_USD", "2.75"));
 
         assertThat(config.adminBaseUrl()).isEqualTo(URI.create("https://proxy.example.com/anthropic"));
         assertThat(config.adminKey()).contains("sk-ant-admin01-x");
@@ -62,6 +63,14 @@ class ConfigTest {
         assertThat(config.priceTableFile()).contains(Path.of("/etc/prices.json"));
         assertThat(config.deadlineMargin()).isEqualTo(Duration.ofMinutes(10));
         assertThat(config.environment()).containsEntry("USAGE_PAGE_HOURS", "1");
+        assertThat(config.runClassDefaultUsd()).isEqualByComparingTo("2.75");
+    }
+
+    @ParameterizedTest(name = "RUN_CLASS_DEFAULT_USD={0}")
+    @ValueSource(strings = {"0", "-1", "1000001", "1e400", "1e-999999999", "0.0000001", "NaN", "two dollars"})
+    void aRunClassDefaultOutsideItsBoundsIsNamed(String value) {
+        assertThatThrownBy(() -> Config.fromEnv(env("RUN_CLASS_DEFAULT_USD", value)))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("RUN_CLASS_DEFAULT_USD must be");
     }
 
     @Test

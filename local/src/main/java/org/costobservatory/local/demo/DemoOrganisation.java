@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.costobservatory.budget.SpendRollups;
+import org.costobservatory.domain.ApiKey;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
 import org.costobservatory.domain.UsageRow;
@@ -81,6 +82,13 @@ public final class DemoOrganisation {
                 new Workspace(BATCH, "Nightly Batch", Optional.empty()),
                 new Workspace(RESEARCH, "Research Agents", Optional.empty()),
                 new Workspace(LEGACY, "Legacy Prototype", Optional.of(Instant.parse("2026-06-30T12:00:00Z"))));
+    }
+
+    /** Every API key that makes the demo's traffic, with its workspace, in id order. */
+    public List<ApiKey> apiKeys() {
+        java.util.Map<String, ApiKey> keys = new java.util.TreeMap<>();
+        STREAMS.forEach(stream -> keys.put(stream.apiKey(), new ApiKey(stream.apiKey(), stream.workspace())));
+        return List.copyOf(keys.values());
     }
 
     /** The usage lines of one hour, grouped by workspace, API key, model, service tier and context window. */

@@ -16,15 +16,26 @@ import java.util.Optional;
 import org.costobservatory.domain.Budget;
 import org.costobservatory.domain.BudgetPeriod;
 import org.costobservatory.domain.BudgetScope;
+import org.costobservatory.store.BudgetChange;
 import org.costobservatory.store.BudgetStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
-/** Budgets as one readable item each under the {@code BUDGET} partition. */
+/**
+ * Budgets as one readable item each under the {@code BUDGET} partition (beside each, its hold ledger, which
+ * {@link DynamoDbHoldStore} keeps), and the record of their changes under {@code AUDIT#<name>}. A recorded change
+ * writes the budget and its record in one transaction, conditioned on the budget's {@code revision}.
+ */
 public final class DynamoDbBudgetStore implements BudgetStore {
+    private static final String REVISION = "revision";
     private final DynamoDbClient dynamo;
     private final String table;
 
@@ -51,9 +62,78 @@ public final class DynamoDbBudgetStore implements BudgetStore {
             QueryRequest request = QueryRequest.builder().tableName(table).keyConditionExpression("pk = :pk")
                     .expressionAttributeValues(Map.of(":pk", s(Keys.BUDGET))).consistentRead(true).build();
             for (QueryResponse page : dynamo.queryPaginator(request)) {
-                page.items().forEach(item -> budgets.add(fromItem(item)));
+                page.items().stream().filter(item -> !Items.str(item, Keys.SK).endsWith(Keys.LEDGER_SUFFIX))
+                        .forEach(item -> budgets.add(fromItem(item)));
             }
             return budgets;
+        });
+    }
+
+    @Override
+    public Current current(String name) {
+        return Dynamo.call("read budget " + name, () -> {
+            Map<String, AttributeValue> item = Dynamo.get(dynamo, table, Keys.BUDGET, name);
+            return item == null ? new Current(Optional.empty(), 0)
+                    : new Current(Optional.of(fromItem(item)), Items.num(item, REVISION));
+        });
+    }
+
+    @Override
+    public boolean change(BudgetChange change, long revision) {
+        String name = change.budget();
+        return Dynamo.call("change budget " + name, () -> {
+            Map<String, AttributeValue> values = new LinkedHashMap<>();
+            String condition;
+            if (change.before().isEmpty()) {
+                condition = "attribute_not_exists(pk)";
+            } else if (revision == 0) {
+                condition = "attribute_exists(pk) AND attribute_not_exists(#revision)";
+            } else {
+                condition = "#revision = :revision";
+                values.put(":revision", n(revision));
+            }
+            Map<String, String> names = Map.of("#revision", REVISION);
+            TransactWriteItem budgetWrite;
+            if (change.after().isPresent()) {
+                Map<String, AttributeValue> item = toItem(change.after().get());
+                item.put(REVISION, n(revision + 1));
+                budgetWrite = TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+                        .conditionExpression(condition)
+                        .expressionAttributeNames(condition.contains("#revision") ? names : null)
+                        .expressionAttributeValues(values.isEmpty() ? null : values).build()).build();
+            } else {
+                budgetWrite = TransactWriteItem.builder().delete(Delete.builder().tableName(table)
+                        .key(Dynamo.key(Keys.BUDGET, name)).conditionExpression(condition)
+                        .expressionAttributeNames(condition.contains("#revision") ? names : null)
+                        .expressionAttributeValues(values.isEmpty() ? null : values).build()).build();
+            }
+            TransactWriteItem record = TransactWriteItem.builder().put(Put.builder().tableName(table)
+                    .item(BudgetChangeMapper.toItem(change)).conditionExpression("attribute_not_exists(pk)")
+                    .build()).build();
+            try {
+                dynamo.transactWriteItems(b -> b.transactItems(budgetWrite, record));
+                return true;
+            } catch (TransactionCanceledException e) {
+                if (e.hasCancellationReasons() && e.cancellationReasons().stream().map(CancellationReason::code)
+                        .anyMatch("ConditionalCheckFailed"::equals)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public List<BudgetChange> history(String name) {
+        return Dynamo.call("read history of budget " + name, () -> {
+            QueryRequest request = QueryRequest.builder().tableName(table).keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", s(Keys.audit(name)))).scanIndexForward(false)
+                    .consistentRead(true).build();
+            List<BudgetChange> changes = new ArrayList<>();
+            for (QueryResponse page : dynamo.queryPaginator(request)) {
+                page.items().forEach(item -> changes.add(BudgetChangeMapper.fromItem(item)));
+            }
+            return changes;
         });
     }
 

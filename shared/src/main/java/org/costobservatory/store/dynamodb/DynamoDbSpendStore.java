@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.costobservatory.domain.SpendScope;
 import org.costobservatory.store.DailySpend;
 import org.costobservatory.store.SpendStore;
@@ -40,6 +41,18 @@ public final class DynamoDbSpendStore implements SpendStore {
                 }
             }
             return days;
+        });
+    }
+
+    @Override
+    public Optional<String> keyWorkspace(String apiKeyId) {
+        SpendScope scope = SpendScope.apiKey(apiKeyId);
+        return Dynamo.call("read the workspace of " + scope.text(), () -> {
+            QueryResponse newest = dynamo.query(b -> b.tableName(table).keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", s(Keys.spend(scope)))).scanIndexForward(false)
+                    .limit(1));
+            return newest.items().stream().findFirst()
+                    .flatMap(item -> SpendRollupMapper.read(scope, item).workspaceId());
         });
     }
 

@@ -24,7 +24,12 @@ import org.costobservatory.domain.SpendScope;
  * SCOPES                     workspace:wrkspc_1       registry of rollup scopes
  * WATERMARK                  cost | usage             progress of a report
  * WORKSPACE                  wrkspc_1                 workspace name
+ * APIKEY                     apikey_1                 the workspace an API key belongs to
  * BUDGET                     team-agents              a budget
+ * BUDGET                     team-agents#holds        its hold ledger: version, active holds, recent runs
+ * HOLD#hold_3f2a...          HOLD                     one hold
+ * RUNCLASS#nightly-eval      2026-11-24T10:40:00Z#hold_3f2a...  a settled run's cost, for sizing its class
+ * AUDIT#team-agents          2026-11-24T10:00:00Z#a1b2c3d4  one recorded change of a budget
  * ALERT                      team-agents#2026-11-01#075  one threshold of one budget period
  * NOTICE                     drift#2026-11-20         one notice sent at most once (drift, anomaly, forecast, ...)
  * </pre>
@@ -38,9 +43,13 @@ public final class Keys {
     public static final String SCOPES = "SCOPES";
     public static final String WATERMARK = "WATERMARK";
     public static final String WORKSPACE = "WORKSPACE";
+    public static final String API_KEY = "APIKEY";
     public static final String BUDGET = "BUDGET";
     public static final String ALERT = "ALERT";
     public static final String NOTICE = "NOTICE";
+    public static final String HOLD_SORT_KEY = "HOLD";
+    /** Follows a budget's name in its ledger's sort key; no budget name contains '#', so it cannot clash. */
+    public static final String LEDGER_SUFFIX = "#holds";
 
     private static final DateTimeFormatter HOUR =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
@@ -59,6 +68,30 @@ public final class Keys {
 
     public static String spend(SpendScope scope) {
         return "SPEND#" + scope.text();
+    }
+
+    private static final DateTimeFormatter SORTABLE =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+    /** An instant in one fixed width, so sort keys that start with it sort by time. */
+    public static String sortable(Instant instant) {
+        return SORTABLE.format(instant);
+    }
+
+    public static String hold(String holdId) {
+        return "HOLD#" + holdId;
+    }
+
+    public static String ledger(String budget) {
+        return budget + LEDGER_SUFFIX;
+    }
+
+    public static String runClass(String runClass) {
+        return "RUNCLASS#" + runClass;
+    }
+
+    public static String audit(String budget) {
+        return "AUDIT#" + budget;
     }
 
     public static String watermark(ReportKind report) {

@@ -161,7 +161,10 @@ class BudgetCheckHandlerTest {
         assertThat(answer.get("settled_usd").decimalValue()).isEqualByComparingTo("70.00");
         assertThat(answer.get("provisional_usd").decimalValue()).isEqualByComparingTo("5.12");
         assertThat(answer.get("estimate_usd").decimalValue()).isEqualByComparingTo("2.50");
-        assertThat(answer.get("remaining_usd").decimalValue()).isEqualByComparingTo("24.88");
+        assertThat(answer.get("held_usd").decimalValue()).isEqualByComparingTo("0.00");
+        assertThat(answer.get("recent_usd").decimalValue()).isEqualByComparingTo("0.00");
+        assertThat(answer.get("remaining_usd").decimalValue()).as("limit - (spent + held + recent + estimate)")
+                .isEqualByComparingTo("22.38");
         assertThat(answer.get("percent_used").decimalValue()).isEqualByComparingTo("75.12");
         assertThat(answer.get("spent_usd").isNumber()).isTrue();
         assertThat(answer.at("/period/start").asText()).isEqualTo("2026-11-01T00:00:00Z");
