@@ -31,15 +31,22 @@ final class TemplateReview {
      * HOLD and AUDIT join this list, and {@link #API_WRITES}, when budget-check starts writing them.
      */
     static final Set<String> ITEM_TYPES = Set.of("COST#*", "USAGE#*", "SPEND#*", "SCOPES", "WATERMARK", "WORKSPACE",
-            "BUDGET", "ALERT");
-    /** All a function behind the HTTP API may write: budgets, and the alerts a headroom check claims. */
-    static final Set<String> API_WRITES = Set.of("BUDGET", "ALERT");
+            "BUDGET", "ALERT", "NOTICE", "CALIBRATION", "PROVISIONAL", "ESTIMATE");
+    /**
+     * All a function behind the HTTP API may write: budgets, the alerts a headroom check claims, and imported client
+     * estimates.
+     */
+    static final Set<String> API_WRITES = Set.of("BUDGET", "ALERT", "ESTIMATE");
     /** Budgets are the operator's: a scheduled (ingest) function never writes them. */
     static final Set<String> NEVER_WRITTEN_BY_INGEST = Set.of("BUDGET");
 
-    /** Routes that export or draw (many reads per request) rather than answer a pre-flight check. */
+    /**
+     * Routes that export, reconcile, import or draw (many reads or writes per request) rather than answer a
+     * pre-flight check.
+     */
     static boolean isReportRoute(String path) {
-        return path.equals("/") || path.startsWith("/v1/reports/");
+        return path.equals("/") || path.startsWith("/v1/reports/") || path.equals("/v1/reconciliation")
+                || path.equals("/v1/estimates");
     }
 
     /** The most concurrent executions the report and dashboard function may ever have. */
@@ -58,7 +65,8 @@ final class TemplateReview {
         TABLE_ACTIONS("each function gets only item-level DynamoDB actions (no Scan, no batch reads, no policy "
                 + "template that grants the whole table)"),
         TABLE_WRITE_KEYS("every table write is held by dynamodb:LeadingKeys (ForAllValues) to named item types"),
-        TABLE_WRITE_OWNERS("ingest never writes budgets; functions behind the API write only budgets and alerts"),
+        TABLE_WRITE_OWNERS("ingest never writes budgets; functions behind the API write only budgets, alerts and "
+                + "imported estimates"),
         TOPIC_SUBSCRIBE("the topic policy lets no one subscribe; subscribing takes an explicit IAM grant"),
         TOPIC_TRANSPORT("the topic refuses Publish and Subscribe without TLS"),
         SCHEDULE_NAMES("schedules are named after the stack, so a second stack can be deployed beside it"),

@@ -17,10 +17,22 @@ public record HeadroomAnswer(Budget budget, Decision decision, BigDecimal spentU
                              BigDecimal remainingUsd, BigDecimal percentUsed, BigDecimal percentWithEstimate,
                              PeriodWindow period, Optional<LocalDate> settledThrough, Optional<Instant> dataAsOf,
                              boolean stale, List<BigDecimal> thresholdsCrossed, String basis,
-                             List<String> unpricedModels, boolean apportioned) {
+                             List<String> unpricedModels, boolean apportioned, ModelPricing pricing) {
 
     public HeadroomAnswer {
         thresholdsCrossed = List.copyOf(thresholdsCrossed);
         unpricedModels = List.copyOf(unpricedModels);
+        pricing = pricing == null ? ModelPricing.unpricedOnly(unpricedModels) : pricing;
+    }
+
+    public HeadroomAnswer(Budget budget, Decision decision, BigDecimal spentUsd, BigDecimal settledUsd,
+                          BigDecimal priorityTierUsd, BigDecimal provisionalUsd, BigDecimal estimateUsd,
+                          BigDecimal remainingUsd, BigDecimal percentUsed, BigDecimal percentWithEstimate,
+                          PeriodWindow period, Optional<LocalDate> settledThrough, Optional<Instant> dataAsOf,
+                          boolean stale, List<BigDecimal> thresholdsCrossed, String basis,
+                          List<String> unpricedModels, boolean apportioned) {
+        this(budget, decision, spentUsd, settledUsd, priorityTierUsd, provisionalUsd, estimateUsd, remainingUsd,
+                percentUsed, percentWithEstimate, period, settledThrough, dataAsOf, stale, thresholdsCrossed, basis,
+                unpricedModels, apportioned, ModelPricing.unpricedOnly(unpricedModels));
     }
 }

@@ -27,6 +27,10 @@ import org.costobservatory.domain.SpendScope;
  * BUDGET                     team-agents              a budget
  * ALERT                      team-agents#2026-11-01#075  one threshold of one budget period
  * NOTICE                     drift#2026-11-20         one notice sent at most once (drift, anomaly, forecast, ...)
+ * CALIBRATION                CURRENT                  header of the prices learned from the bill: generation, window
+ * CALIBRATION                ROW#gen#key|model#m      one learned price (a workspace, model, tier and context window)
+ * PROVISIONAL                2026-11-20               what headroom said of a day before it settled
+ * ESTIMATE                   2026-11-20#run#id        one client-side estimate (or #sha#digest when it has no run id)
  * </pre>
  */
 public final class Keys {
@@ -41,6 +45,10 @@ public final class Keys {
     public static final String BUDGET = "BUDGET";
     public static final String ALERT = "ALERT";
     public static final String NOTICE = "NOTICE";
+    public static final String CALIBRATION = "CALIBRATION";
+    public static final String CALIBRATION_HEADER = "CURRENT";
+    public static final String PROVISIONAL = "PROVISIONAL";
+    public static final String ESTIMATE = "ESTIMATE";
 
     private static final DateTimeFormatter HOUR =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
