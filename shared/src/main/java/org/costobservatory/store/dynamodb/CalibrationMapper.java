@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.costobservatory.domain.Money;
 import org.costobservatory.pricing.CalibratedPrice;
 import org.costobservatory.pricing.Calibration;
 import org.costobservatory.pricing.CalibrationKey;
@@ -82,6 +83,32 @@ final class CalibrationMapper {
         item.put("days", strings(ratio.days().stream().map(LocalDate::toString).toList()));
         putRun(item, run);
         return item;
+    }
+
+    /** The content of a calibration, one line per price and per model, for the unchanged-content digest. */
+    static List<String> canonical(Calibration calibration) {
+        List<String> lines = new ArrayList<>();
+        lines.add("window|" + calibration.windowFrom().map(LocalDate::toString).orElse("") + "|"
+                + calibration.windowTo().map(LocalDate::toString).orElse(""));
+        for (CalibratedPrice price : calibration.prices()) {
+            StringBuilder line = new StringBuilder(PRICE).append('|').append(price.key().text()).append('|')
+                    .append(price.pricedAs()).append('|').append(Money.plain(price.ratioToList()));
+            for (TokenType type : TokenType.values()) {
+                line.append('|').append(Money.plain(price.rate(type))).append('|')
+                        .append(Money.plain(price.listUsdPerMtok().getOrDefault(type, BigDecimal.ZERO)));
+                CalibratedPrice.Evidence evidence = price.learned().get(type);
+                if (evidence != null) {
+                    line.append('|').append(evidence.tokens()).append('|').append(Money.plain(evidence.billedCents()))
+                            .append('|').append(Money.plain(evidence.listCents()));
+                }
+            }
+            lines.add(line.append('|').append(price.days()).toString());
+        }
+        for (ModelRatio model : calibration.models()) {
+            lines.add(MODEL + "|" + model.model() + "|" + Money.plain(model.ratioToList()) + "|"
+                    + Money.plain(model.billedCents()) + "|" + Money.plain(model.listCents()) + "|" + model.days());
+        }
+        return lines;
     }
 
     static Calibration read(Map<String, AttributeValue> header, List<Map<String, AttributeValue>> rows) {

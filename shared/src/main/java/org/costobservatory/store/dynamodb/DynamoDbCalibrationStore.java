@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * The learned prices under the {@code CALIBRATION} partition, replaced as a whole with {@link BucketReplacement} (rows
  * under the run's generation, then the header flipped, then older rows deleted), so a reader sees one run's prices,
- * never a mix. Items by {@link CalibrationMapper}.
+ * never a mix; prices learned again unchanged write nothing. Items by {@link CalibrationMapper}.
  */
 public final class DynamoDbCalibrationStore implements CalibrationStore {
     private final DynamoDbClient dynamo;
@@ -58,7 +58,8 @@ public final class DynamoDbCalibrationStore implements CalibrationStore {
                 rows.add(CalibrationMapper.model(model, run));
             }
             BucketReplacement.Bucket<Object> bucket = new BucketReplacement.Bucket<>(Keys.CALIBRATION,
-                    Keys.CALIBRATION_HEADER, rows, Map.of(), new Object(),
+                    Keys.CALIBRATION_HEADER, BucketReplacement.digest(CalibrationMapper.canonical(calibration)), rows,
+                    Map.of(), new Object(),
                     (scopes, retired) -> CalibrationMapper.header(calibration, run));
             return replacement.replace(bucket, run, (scope, nothing) -> {
                 throw new IllegalStateException("learned prices have no rollups");
