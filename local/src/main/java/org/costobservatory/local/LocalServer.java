@@ -98,10 +98,13 @@ final class LocalServer implements AutoCloseable {
         }
     }
 
-    /** The month so far: cost first (settled days), then usage (hours since), each with a progress bar. */
+    /**
+     * The month so far, each with a progress bar: usage first, then cost, so the cost run finds every settled day's
+     * usage to learn prices from, and re-prices the hours since with them.
+     */
     private static void catchUp(Ingest ingest, PrintStream out, Clock clock) {
         out.println("Catching up on the month so far:");
-        for (ReportKind report : List.of(ReportKind.COST, ReportKind.USAGE)) {
+        for (ReportKind report : List.of(ReportKind.USAGE, ReportKind.COST)) {
             try {
                 IngestSummary summary = ingest.run(report, new IngestRequest.Scheduled(clock.instant()),
                         ProgressBar.forConsole(out));

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -53,6 +54,12 @@ public final class Observatory {
                   Stored spend: the cost report, or usage at list price for --by api_key (or --source usage).
               headroom [--budget NAME] [--estimate USD] [--format text|json]
                   The pre-flight answer. Exit status 0 allow/warn, 1 deny, 2 error.
+              reconcile --from YYYY-MM-DD --to YYYY-MM-DD [--by day|model|token_type|workspace]
+                  [--format table|csv|json]
+                  Settled days: the bill against the list-price estimate, what headroom said before each day settled,
+                  and imported client estimates, with the drift of each.
+              import estimates FILE    client-side estimates as JSON Lines (see the README); all or nothing
+              import ccusage FILE      ccusage's daily JSON report (ccusage claude daily --json --timezone UTC)
               budgets list [--format table|json]
               budgets set NAME (--limit USD --period daily|weekly|monthly | --preset ID [--seats N])
                   [--time-zone ZONE] [--workspace ID|default] [--api-key ID] [--model PREFIX]
@@ -72,6 +79,12 @@ public final class Observatory {
     /** What {@code report --by} accepts: the cost report's groupings and the usage report's. */
     static final List<String> REPORT_GROUPINGS = List.of("day", "workspace", "model", "description", "api_key",
             "service_tier");
+
+    /** What {@code reconcile --by} accepts. */
+    static final List<String> RECONCILE_GROUPINGS = List.of("day", "model", "token_type", "workspace");
+
+    /** The API's body limit for estimates; a larger file is refused before anything is sent. */
+    static final long MAX_IMPORT_FILE = 1024 * 1024;
 
     /** The Slack incoming webhook for local alerts: a credential, so never a command-line argument. */
     static final String SLACK_WEBHOOK = "OBSERVATORY_SLACK_WEBHOOK";
@@ -112,6 +125,8 @@ public final class Observatory {
                 case "report" -> report(arguments);
                 case "headroom" -> headroom(arguments);
                 case "budgets" -> budgets(arguments);
+                case "reconcile" -> reconcile(arguments);
+                case "import" -> importEstimates(arguments);
                 default -> throw new LocalUsageException("unknown command '" + arguments.command().get()
                         + "'; run 'observatory help'");
             };
@@ -317,6 +332,96 @@ public final class Observatory {
             }
             String decision = answer.path("decision").asText();
             return decision.equals("deny") ? 1 : 0;
+        }
+    }
+
+    // ------------------------------------------------------------------ reconcile
+
+    private int reconcile(Arguments arguments) {
+        arguments.allow("from", "to", "by", "format", "url", "table", "data-dir");
+        LocalDate from = arguments.date("from");
+        LocalDate to = arguments.date("to");
+        String by = arguments.value("by").orElse("day");
+        if (!RECONCILE_GROUPINGS.contains(by)) {
+            throw new LocalUsageException("--by must be one of " + String.join(", ", RECONCILE_GROUPINGS));
+        }
+        String format = arguments.value("format").orElse("table");
+        if (!List.of("table", "csv", "json").contains(format)) {
+            throw new LocalUsageException("--format must be table, csv or json");
+        }
+        String path = "/v1/reconciliation?from=" + from + "&to=" + to + "&group_by=" + by
+                + (format.equals("csv") ? "&format=csv" : "");
+        try (Target target = target(arguments, false)) {
+            ApiResponse response = checked(target.send(Target.request("GET", path, new byte[0])));
+            if (!format.equals("table")) {
+                out.print(response.bodyText() + (format.equals("json") ? "\n" : ""));
+                return 0;
+            }
+            JsonNode report = json(response);
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of(by, "billed", "provisional", "drift", "list price", "drift", "client", "drift"));
+            for (JsonNode row : report.path("rows")) {
+                rows.add(reconciled(row, row.path("name").asText()));
+            }
+            rows.add(reconciled(report.path("total"), "total"));
+            printTable(rows);
+            out.println("(settled through " + report.path("settled_through").asText("nothing") + "; drift = (estimate"
+                    + " - bill) / bill; Priority Tier is in no column, the bill has none of it)");
+            if (!report.path("missing_days").isEmpty()) {
+                out.println("days not settled yet: " + report.path("missing_days").size());
+            }
+            if (!report.path("days_without_provisional").isEmpty()) {
+                out.println("settled days without a provisional figure: "
+                        + report.path("days_without_provisional").size());
+            }
+            return 0;
+        }
+    }
+
+    private static List<String> reconciled(JsonNode row, String name) {
+        return List.of(name, optionalUsd(row, "billed_usd"), optionalUsd(row, "provisional_usd"),
+                percent(row.at("/drift_percent/provisional")), optionalUsd(row, "list_estimate_usd"),
+                percent(row.at("/drift_percent/list_estimate")), optionalUsd(row, "client_usd"),
+                percent(row.at("/drift_percent/client")));
+    }
+
+    private static String optionalUsd(JsonNode node, String field) {
+        return node.path(field).isNumber() ? usd(node, field) : "-";
+    }
+
+    private static String percent(JsonNode value) {
+        return value.isNumber() ? value.decimalValue().toPlainString() + "%" : "-";
+    }
+
+    // ------------------------------------------------------------------ import
+
+    private int importEstimates(Arguments arguments) throws IOException {
+        arguments.allow("url", "table", "data-dir");
+        String kind = arguments.positional(0, "estimates or ccusage");
+        if (!kind.equals("estimates") && !kind.equals("ccusage")) {
+            throw new LocalUsageException("import takes estimates or ccusage, not '" + kind + "'");
+        }
+        Path file = Path.of(arguments.positional(1, "the file to import"));
+        if (!Files.isRegularFile(file)) {
+            throw new LocalUsageException("no such file: " + file);
+        }
+        if (Files.size(file) > MAX_IMPORT_FILE) {
+            throw new LocalUsageException(file + " is larger than " + MAX_IMPORT_FILE + " bytes; split it");
+        }
+        byte[] body = Files.readAllBytes(file);
+        int skipped = 0;
+        if (kind.equals("ccusage")) {
+            CcusageReport.Converted converted = CcusageReport.toEstimateLines(body);
+            body = converted.jsonLines();
+            skipped = converted.skipped();
+        }
+        try (Target target = target(arguments, false)) {
+            JsonNode stored = json(checked(target.send(Target.request("POST", "/v1/estimates", body))));
+            out.printf(Locale.ROOT, "imported %d estimates (%d records) for %s to %s%s%n",
+                    stored.path("stored").asInt(), stored.path("received").asInt(), stored.path("from").asText(),
+                    stored.path("to").asText(), skipped > 0 ? "; skipped " + skipped + " entries of other agents or "
+                            + "models" : "");
+            return 0;
         }
     }
 

@@ -108,6 +108,12 @@ class LocalServerTest {
         assertThat(health.at("/reports/usage/last_window/from").asText()).endsWith("-01T00:00:00Z");
     }
 
+    /**
+     * The demo bills a discount, an unlisted model and US-only inference, so its month is not its usage at list
+     * price: settled days are the bill, and today's hours are priced with what the catch-up learned from the last
+     * seven settled days. Its prices do not change from day to day, so what was learned is exactly what the bill
+     * charges, and spend equals the bill (Priority Tier at list price, as settled spend counts it) to the cent.
+     */
     @Test
     @Order(3)
     void theDemoOrganisationsMonthTotalEqualsSettledPlusProvisional() throws Exception {
@@ -115,7 +121,12 @@ class LocalServerTest {
         Instant monthStart = Instant.parse("2026-11-01T00:00:00Z");
         Instant dataAsOf = Instant.parse(answer.get("data_as_of").asText());
         assertThat(dataAsOf).isEqualTo("2026-11-10T14:00:00Z");
-        BigDecimal exact = new DemoOrganisation().totalCents(monthStart, dataAsOf).movePointLeft(2);
+        BigDecimal exact = new DemoOrganisation().billedCents(monthStart, dataAsOf).movePointLeft(2);
+        assertThat(exact).isLessThan(new DemoOrganisation().totalCents(monthStart, dataAsOf).movePointLeft(2));
+        assertThat(answer.at("/pricing/calibrated_models").toString()).contains(DemoOrganisation.UNLISTED)
+                .contains("claude-sonnet-4-6");
+        assertThat(answer.at("/pricing/unpriced_models")).isEmpty();
+        assertThat(answer.get("unpriced_models")).isEmpty();
         BigDecimal expected = exact.setScale(2, RoundingMode.HALF_UP);
         assertThat(answer.get("spent_usd").decimalValue()).isEqualByComparingTo(expected);
         assertThat(answer.get("settled_usd").decimalValue().add(answer.get("provisional_usd").decimalValue()))
@@ -152,6 +163,35 @@ class LocalServerTest {
         assertThat(dom).contains("Spend by model this month").contains("Research Agents").contains("Recent alerts")
                 .contains("research-opus");
         assertThat(Files.size(screenshot)).isGreaterThan(20_000);
+
+        // the estimate-against-bill panel shows what /v1/reconciliation says of the last 14 settled days
+        JsonNode reconciliation = get(server.url(), "/v1/reconciliation?from=2026-10-27&to=2026-11-09&group_by=day");
+        Map<String, Map<String, String>> panel = reconciled(dom);
+        assertThat(panel).hasSize(9);
+        for (JsonNode day : reconciliation.get("rows")) {
+            Map<String, String> inPanel = panel.get(day.get("key").asText());
+            assertThat(inPanel).as("the panel shows %s", day.get("key").asText()).isNotNull();
+            for (String field : List.of("billed_usd", "provisional_usd", "list_estimate_usd")) {
+                assertThat(new BigDecimal(inPanel.get(field))).as("%s %s", day.get("key"), field)
+                        .isEqualByComparingTo(day.get(field).decimalValue());
+            }
+            assertThat(new BigDecimal(inPanel.get("provisional_drift_percent")))
+                    .isEqualByComparingTo(day.at("/drift_percent/provisional").decimalValue());
+            assertThat(inPanel.get("client_usd")).isEqualTo("—");
+        }
+        assertThat(dom).contains("Estimate against the bill, last 14 settled days");
+    }
+
+    /** {day -> {field -> value}} from the elements carrying data-reconciliation and data-field. */
+    static Map<String, Map<String, String>> reconciled(String dom) {
+        Map<String, Map<String, String>> result = new HashMap<>();
+        Matcher matcher = Pattern.compile("<span[^>]*data-reconciliation=\"([^\"]+)\"[^>]*data-field=\"([^\"]+)\""
+                + "(?:[^>]*data-value=\"([^\"]+)\")?[^>]*>([^<]*)<").matcher(dom);
+        while (matcher.find()) {
+            String value = matcher.group(3) != null ? matcher.group(3) : matcher.group(4).trim();
+            result.computeIfAbsent(matcher.group(1), k -> new HashMap<>()).put(matcher.group(2), value);
+        }
+        return result;
     }
 
     @Test

@@ -127,6 +127,67 @@ class ObservatoryCliTest {
     }
 
     @Test
+    void estimatesAreImportedAllOrNothingOnceAndReconciledAgainstTheBill() throws Exception {
+        String dir = dataDir.resolve("reconcile").toString();
+        String day = YESTERDAY.toString();
+        assertThat(withKey("pull", "usage", "--from", day, "--to", day, "--data-dir", dir).status()).isZero();
+        assertThat(withKey("pull", "cost", "--from", day, "--to", day, "--data-dir", dir).status()).isZero();
+
+        Path lines = dataDir.resolve("estimates.jsonl");
+        Files.writeString(lines, "{\"time\": \"" + day + "T10:00:00Z\", \"cost_usd\": 12.5, \"model\": "
+                + "\"claude-sonnet-4-6\", \"run_id\": \"run-1\"}\n{\"time\": \"" + day + "T11:00:00Z\", "
+                + "\"cost_usd\": 2.25, \"model\": \"claude-sonnet-4-6\"}\n");
+        Run imported = plain("import", "estimates", lines.toString(), "--data-dir", dir);
+        assertThat(imported.status()).as(imported.err()).isZero();
+        assertThat(imported.out()).startsWith("imported 2 estimates (2 records) for " + day + " to " + day);
+        assertThat(plain("import", "estimates", lines.toString(), "--data-dir", dir).status()).isZero();
+
+        Path bad = dataDir.resolve("bad.jsonl");
+        Files.writeString(bad, "{\"time\": \"" + day + "T10:00:00Z\", \"cost_usd\": 99, \"run_id\": \"x\"}\n"
+                + "{\"time\": \"" + day + "T10:00:00Z\", \"cost_usd\": \"lots\"}\n");
+        Run refused = plain("import", "estimates", bad.toString(), "--data-dir", dir);
+        assertThat(refused.status()).isEqualTo(2);
+        assertThat(refused.err()).contains("line 2, cost_usd: must be a number");
+
+        Path ccusage = dataDir.resolve("ccusage-daily.json");
+        Files.writeString(ccusage, "{\"daily\": [{\"date\": \"" + day + "\", \"inputTokens\": 277, "
+                + "\"outputTokens\": 31456, \"cacheCreationTokens\": 512, \"cacheReadTokens\": 1024, "
+                + "\"totalTokens\": 33269, \"totalCost\": 17.58, \"modelsUsed\": [\"claude-opus-4-6\", "
+                + "\"gpt-5.2-codex\"], \"modelBreakdowns\": [{\"modelName\": \"claude-opus-4-6\", "
+                + "\"inputTokens\": 200, \"outputTokens\": 30000, \"cacheCreationTokens\": 512, "
+                + "\"cacheReadTokens\": 1024, \"cost\": 17.080000000000002}, {\"modelName\": \"gpt-5.2-codex\", "
+                + "\"inputTokens\": 77, \"outputTokens\": 1456, \"cacheCreationTokens\": 0, "
+                + "\"cacheReadTokens\": 0, \"cost\": 0.5}]}], \"totals\": {\"totalCost\": 17.58}}");
+        Run fromCcusage = plain("import", "ccusage", ccusage.toString(), "--data-dir", dir);
+        assertThat(fromCcusage.status()).as(fromCcusage.err()).isZero();
+        assertThat(fromCcusage.out()).contains("imported 1 estimates").contains("skipped 1");
+
+        Run json = plain("reconcile", "--from", day, "--to", day, "--by", "model", "--format", "json",
+                "--data-dir", dir);
+        assertThat(json.status()).as(json.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode report = org.costobservatory.json.Json.mapper().readTree(json.out());
+        Map<String, com.fasterxml.jackson.databind.JsonNode> rows = new TreeMap<>();
+        report.path("rows").forEach(row -> rows.put(row.path("key").asText(), row));
+        assertThat(rows.get("claude-sonnet-4-6").path("client_usd").decimalValue()).isEqualByComparingTo("14.75");
+        assertThat(rows.get("claude-opus-4-6").path("client_usd").decimalValue()).isEqualByComparingTo("17.08");
+        BigDecimal billed = BigDecimal.ZERO;
+        try (EmbeddedDynamo dynamo = EmbeddedDynamo.open(Path.of(dir))) {
+            for (CostRow row : new DynamoDbReportStore(dynamo.client(), EmbeddedDynamo.TABLE).costDay(YESTERDAY)
+                    .orElseThrow().rows()) {
+                billed = billed.add(row.amountCents());
+            }
+        }
+        assertThat(new BigDecimal(report.at("/total/billed_cents").asText())).isEqualByComparingTo(billed);
+        assertThat(report.at("/total/provisional_usd").isNumber()).as("usage was stored before the day settled")
+                .isTrue();
+
+        Run table = plain("reconcile", "--from", day, "--to", day, "--by", "model", "--data-dir", dir);
+        assertThat(table.out()).contains("claude-sonnet-4-6").contains("total").contains("drift = (estimate - bill)");
+        assertThat(plain("reconcile", "--from", day, "--to", day, "--by", "api_key", "--data-dir", dir).err())
+                .contains("--by must be one of day, model, token_type, workspace");
+    }
+
+    @Test
     void mistakesGetAClearMessageAndStatusTwo() {
         Run noKey = plain("serve", "--data-dir", dataDir.resolve("nokey").toString());
         assertThat(noKey.status()).isEqualTo(2);
@@ -137,7 +198,9 @@ class ObservatoryCliTest {
         assertThat(plain("headroom", "--colour", "red").err()).contains("unknown option --colour");
         Run help = plain("help");
         assertThat(help.status()).isZero();
-        assertThat(help.out()).contains("serve [--demo]").contains("budgets seed FILE");
+        assertThat(help.out()).contains("serve [--demo]").contains("budgets seed FILE").contains("reconcile --from")
+                .contains("import ccusage FILE");
+        assertThat(plain("import", "receipts", "x").err()).contains("import takes estimates or ccusage");
     }
 
     @Test

@@ -104,7 +104,8 @@ class CanaryKeyTest {
             for (String path : List.of("/v1/headroom?budget=canary&estimate_usd=1", "/v1/headroom",
                     "/v1/headroom?budget=nope", "/v1/headroom?estimate_usd=-1", "/v1/budgets", "/v1/budgets/canary",
                     "/v1/alerts", "/v1/health", "/", "/v1/reports/costs?from=2026-08-10&to=2026-08-13&group_by=day",
-                    "/v1/reports/usage?from=2026-08-13&to=2026-08-14&group_by=api_key&format=csv", "/nowhere")) {
+                    "/v1/reports/usage?from=2026-08-13&to=2026-08-14&group_by=api_key&format=csv",
+                    "/v1/reconciliation?from=2026-08-10&to=2026-08-13&group_by=model", "/nowhere")) {
                 int q = path.indexOf('?');
                 ApiResponse response = router.handle(new ApiRequest("GET", q < 0 ? path : path.substring(0, q),
                         q < 0 ? "" : path.substring(q + 1), Map.of(), new byte[0], Optional.empty()));

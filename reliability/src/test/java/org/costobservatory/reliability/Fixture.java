@@ -164,6 +164,22 @@ final class Fixture {
         return buckets;
     }
 
+    /**
+     * Hours {@code [from, to)} of usage on the keys {@link #costDays} bills (the Default workspace's Sonnet 4.5 output,
+     * the Support Bot's Haiku 4.5 one-hour cache writes), at a steady rate, so prices can be learned from them.
+     */
+    static List<UsageBucket> billedUsageHours(String from, String to) {
+        List<UsageBucket> buckets = new ArrayList<>();
+        for (Instant hour = Instant.parse(from); hour.isBefore(Instant.parse(to)); hour = hour.plusSeconds(3600)) {
+            buckets.add(new UsageBucket(hour, hour.plusSeconds(3600), List.of(
+                    new UsageRow(hour, null, "apikey_01Default", "claude-sonnet-4-5-20250929", "standard", "0-200k",
+                            0, 0, 0, 0, 20_000, 0),
+                    new UsageRow(hour, SUPPORT, "apikey_01Support", "claude-haiku-4-5-20251001", "standard",
+                            "0-200k", 0, 0, 0, 5_000, 0, 0))));
+        }
+        return buckets;
+    }
+
     /** Serves {@code days} as pages of {@code perPage} days; returns the cursors (null for the first page). */
     List<String> serveCost(List<CostDay> days, int perPage) {
         List<String> cursors = new ArrayList<>();

@@ -96,6 +96,33 @@ class HostileDecimalsTest {
         }
     }
 
+    static Stream<Arguments> hostileEstimates() {
+        List<Arguments> cases = new ArrayList<>();
+        for (String value : EXTREMES) {
+            for (String form : List.of(value, "\"" + value + "\"")) {
+                cases.add(Arguments.of("cost_usd", "{\"time\": \"2026-11-20T10:00:00Z\", \"cost_usd\": " + form
+                        + "}"));
+            }
+            cases.add(Arguments.of("input_tokens", "{\"time\": \"2026-11-20T10:00:00Z\", \"cost_usd\": 1, "
+                    + "\"input_tokens\": " + value + "}"));
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("hostileEstimates")
+    void anImportedEstimateWithAnExtremeDecimalIsRefusedQuicklyNamingTheLineAndField(String field, String line) {
+        String body = "{\"time\": \"2026-11-20T09:00:00Z\", \"cost_usd\": 2, \"run_id\": \"fine\"}\n" + line;
+        Measured measured = measure(() -> send("POST", "/v1/estimates", "", body));
+
+        assertThat(measured.response.getStatusCode()).as(body).isEqualTo(400);
+        assertThat(message(measured.response)).as(body).startsWith("line 2, " + field + ":");
+        assertThat(measured.elapsed).as("time to refuse %s", body).isLessThan(Duration.ofSeconds(1));
+        assertThat(measured.allocatedBytes).as("bytes allocated to refuse %s", body).isLessThan(MAX_ALLOCATED_BYTES);
+        assertThat(TableDump.all(DynamoDbLocal.shared().client(), table)).as("nothing of the body stored")
+                .noneMatch(item -> "ESTIMATE".equals(item.get("pk").s()));
+    }
+
     @Test
     void ordinaryDecimalsStillWork() {
         APIGatewayV2HTTPResponse response = send("PUT", "/v1/budgets/fine", "",

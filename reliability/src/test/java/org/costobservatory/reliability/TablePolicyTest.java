@@ -84,6 +84,10 @@ class TablePolicyTest {
         route("GET /v1/reports/costs", "GET", "/v1/reports/costs", "from=2026-08-10&to=2026-08-13&group_by=day", "");
         route("GET /v1/reports/usage", "GET", "/v1/reports/usage", "from=2026-08-13&to=2026-08-14&group_by=model", "");
         route("GET /", "GET", "/", "", "");
+        route("POST /v1/estimates", "POST", "/v1/estimates", "",
+                "{\"time\": \"2026-08-12T10:00:00Z\", \"cost_usd\": 1.5, \"run_id\": \"run-1\"}");
+        route("GET /v1/reconciliation", "GET", "/v1/reconciliation", "from=2026-08-10&to=2026-08-13&group_by=model",
+                "");
         route("DELETE /v1/budgets/{name}", "DELETE", "/v1/budgets/team", "", "");
     }
 
@@ -300,16 +304,25 @@ class TablePolicyTest {
                 Optional.empty());
     }
 
-    /** The daily run on a fresh table with a budget it pushes past every threshold. */
+    /**
+     * The daily run on a table whose usage of the days it settles is stored (so it keeps their provisional figures,
+     * learns prices from them and re-prices the hours since), with a budget it pushes past every threshold and a bill
+     * far from the usage's list price (so it sends a drift notice).
+     */
     private static List<Call> costRun() {
         api.reset();
         Recorder recorder = new Recorder();
         Fixture system = new Fixture(api, recorder);
+        system.setUsageWatermark("2026-08-12T00:00:00Z");
+        system.serveUsage(Fixture.billedUsageHours("2026-08-12T00:00:00Z", "2026-08-14T02:00:00Z"), 24);
+        system.usage.run(Fixture.HOURLY, api.deadline());
         system.components.budgets().put(monthly("org", "1"));
-        system.setCostWatermark("2026-08-10T00:00:00Z");
+        system.setCostWatermark("2026-08-12T00:00:00Z");
         system.serveCost(Fixture.costDays("2026-08-10", "2026-08-13", "50"), 2);
         recorder.clear();
         assertThat(system.cost.run(Fixture.DAILY, api.deadline()).alertsSent()).isPositive();
+        assertThat(system.published).extracting(message -> message.kind()).contains("drift");
+        assertThat(system.components.calibrations().current().prices()).isNotEmpty();
         return List.copyOf(recorder.calls);
     }
 

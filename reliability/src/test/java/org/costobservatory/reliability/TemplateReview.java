@@ -34,18 +34,24 @@ final class TemplateReview {
      * A budget's hold ledger lives beside it in the {@code BUDGET} partition.
      */
     static final Set<String> ITEM_TYPES = Set.of("COST#*", "USAGE#*", "SPEND#*", "SCOPES", "WATERMARK", "WORKSPACE",
-            "APIKEY", "BUDGET", "ALERT", "NOTICE", "HOLD#*", "RUNCLASS#*", "AUDIT#*");
+            "APIKEY", "BUDGET", "ALERT", "NOTICE", "HOLD#*", "RUNCLASS#*", "AUDIT#*", "CALIBRATION", "PROVISIONAL",
+            "ESTIMATE");
     /**
      * All a function behind the HTTP API may write: budgets and their ledgers, the records of their changes, holds
-     * and run-class costs, and the alerts and notices a check or a change sends.
+     * and run-class costs, the alerts and notices a check or a change sends, and imported client estimates.
      */
-    static final Set<String> API_WRITES = Set.of("BUDGET", "AUDIT#*", "HOLD#*", "RUNCLASS#*", "ALERT", "NOTICE");
+    static final Set<String> API_WRITES = Set.of("BUDGET", "AUDIT#*", "HOLD#*", "RUNCLASS#*", "ALERT", "NOTICE",
+            "ESTIMATE");
     /** Budgets are the operator's: a scheduled (ingest) function never writes them. */
     static final Set<String> NEVER_WRITTEN_BY_INGEST = Set.of("BUDGET");
 
-    /** Routes that export or draw (many reads per request) rather than answer a pre-flight check. */
+    /**
+     * Routes that export, reconcile, import or draw (many reads or writes per request) rather than answer a
+     * pre-flight check.
+     */
     static boolean isReportRoute(String path) {
-        return path.equals("/") || path.startsWith("/v1/reports/");
+        return path.equals("/") || path.startsWith("/v1/reports/") || path.equals("/v1/reconciliation")
+                || path.equals("/v1/estimates");
     }
 
     /** Routes an agent engine calls: headroom, holds and health. Every other route is a budget administrator's. */
@@ -77,7 +83,8 @@ final class TemplateReview {
         TABLE_ACTIONS("each function gets only item-level DynamoDB actions (no Scan, no batch reads, no policy "
                 + "template that grants the whole table)"),
         TABLE_WRITE_KEYS("every table write is held by dynamodb:LeadingKeys (ForAllValues) to named item types"),
-        TABLE_WRITE_OWNERS("ingest never writes budgets; functions behind the API write only budgets and alerts"),
+        TABLE_WRITE_OWNERS("ingest never writes budgets; functions behind the API write only budgets, alerts and "
+                + "imported estimates"),
         TOPIC_SUBSCRIBE("the topic policy lets no one subscribe; subscribing takes an explicit IAM grant"),
         TOPIC_TRANSPORT("the topic refuses Publish and Subscribe without TLS"),
         SCHEDULE_NAMES("schedules are named after the stack, so a second stack can be deployed beside it"),

@@ -60,7 +60,7 @@ public final class AlertMessages {
                     .append('\n');
         }
         text.append("  provisional: ").append(Money.format(answer.provisionalUsd()))
-                .append(" (usage at list price since then)\n");
+                .append(" (usage since then, at learned or list prices)\n");
         text.append("Crossed:      ").append(crossed).append('\n');
         text.append("Period:       ").append(answer.period().startText()).append(" to ")
                 .append(answer.period().endText()).append(" (").append(answer.budget().timeZone().getId())
@@ -68,7 +68,8 @@ public final class AlertMessages {
         text.append("Scope:        ").append(answer.budget().scope().describe()).append('\n');
         text.append("Data as of:   ").append(dataAsOf).append(answer.stale() ? " (stale)" : "").append('\n');
         if (!answer.unpricedModels().isEmpty()) {
-            text.append("Unpriced models (counted at the highest known price): ")
+            text.append("Unpriced models (no list price, nothing learned yet; counted at their family's dearest "
+                    + "current model's price): ")
                     .append(String.join(", ", answer.unpricedModels())).append('\n');
         }
         text.append("\nThis alert is sent once per threshold per period.\n");
@@ -99,7 +100,7 @@ public final class AlertMessages {
                 + answer.budget().period().id() + " limit");
         content.put("description", "*Spent:* " + spent + " of " + limit + " (" + answer.percentUsed().toPlainString()
                 + "%)\n*Settled:* " + Money.format(answer.settledUsd()) + " (cost report through " + settledThrough
-                + ")\n*Provisional:* " + Money.format(answer.provisionalUsd()) + " (usage at list price)\n"
+                + ")\n*Provisional:* " + Money.format(answer.provisionalUsd()) + " (usage at learned or list prices)\n"
                 + "*Crossed:* " + crossed + "\n*Resets:* " + resets + "\n*Scope:* " + answer.budget().scope().describe()
                 + "\n*Data as of:* " + dataAsOf);
         content.putArray("keywords").add("cost-observatory").add(name).add(severity);

@@ -15,6 +15,7 @@ import org.costobservatory.budget.HeadroomAnswer;
 import org.costobservatory.budget.Spend;
 import org.costobservatory.domain.Money;
 import org.costobservatory.report.DashboardData;
+import org.costobservatory.report.Reconciliation;
 import org.costobservatory.store.AlertRecord;
 import org.costobservatory.store.Watermark;
 
@@ -78,6 +79,7 @@ final class DashboardPage {
         slices(html, "Spend by workspace this month", "workspace", view.byWorkspace());
         html.append("</div>");
 
+        estimateVsBill(html, view.estimateVsBill());
         alerts(html, view.recentAlerts());
         freshness(html, view);
         html.append("</main></body></html>");
@@ -208,6 +210,75 @@ final class DashboardPage {
         html.append("</table></section>");
     }
 
+    /**
+     * Each of the last settled days: the bill against what headroom said before the day settled, the same usage at
+     * list price, and imported client estimates; bars for the bill with a mark at the provisional figure.
+     */
+    private static void estimateVsBill(StringBuilder html, List<Reconciliation.Line> days) {
+        html.append("<section class=\"panel\" data-panel=\"estimate-vs-bill\"><h3>Estimate against the bill, last ")
+                .append(DashboardData.RECONCILED_DAYS).append(" settled days</h3>");
+        if (days.isEmpty()) {
+            html.append("<p class=\"meta\">No settled day yet.</p></section>");
+            return;
+        }
+        double max = days.stream().mapToDouble(d -> Math.max(d.billedCents().doubleValue(),
+                d.provisionalCents().orElse(BigDecimal.ZERO).doubleValue())).max().orElse(0);
+        double slot = 400.0 / days.size();
+        html.append("<svg role=\"img\" aria-label=\"bill and provisional estimate per day\" width=\"100%\" "
+                + "viewBox=\"0 0 400 70\" preserveAspectRatio=\"none\">");
+        for (int i = 0; i < days.size() && max > 0; i++) {
+            Reconciliation.Line day = days.get(i);
+            double billed = day.billedCents().doubleValue() / max * 60;
+            double x = i * slot + slot * 0.15;
+            double w = Math.max(1, slot * 0.7);
+            html.append(String.format(Locale.ROOT, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
+                    + "fill=\"%s\"><title>%s billed $%s</title></rect>", x, 62 - billed, w, billed, SETTLED,
+                    escape(day.key()), Money.centsToRoundedUsd(day.billedCents())));
+            if (day.provisionalCents().isPresent()) {
+                double y = 62 - day.provisionalCents().get().doubleValue() / max * 60;
+                html.append(String.format(Locale.ROOT, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"3\" "
+                        + "fill=\"%s\"><title>%s provisional $%s</title></rect>", x - 1, y - 1.5, w + 2, FORECAST,
+                        escape(day.key()), Money.centsToRoundedUsd(day.provisionalCents().get())));
+            }
+        }
+        html.append("</svg><div class=\"legend meta\"><span style=\"background:").append(SETTLED)
+                .append("\"></span>billed<span style=\"background:").append(FORECAST)
+                .append("\"></span>provisional (what headroom said before the day settled)</div>");
+        html.append("<table><tr><th>Day</th><th>Billed</th><th>Provisional</th><th>Drift</th><th>At list price</th>"
+                + "<th>Drift</th><th>Client estimates</th><th>Drift</th></tr>");
+        for (Reconciliation.Line day : days) {
+            String key = escape(day.key());
+            html.append("<tr data-reconciliation=\"").append(key).append("\"><td>").append(key).append("</td>");
+            reconciled(html, key, "billed_usd", Optional.of(day.billedCents()), true);
+            reconciled(html, key, "provisional_usd", day.provisionalCents(), true);
+            reconciled(html, key, "provisional_drift_percent", day.provisionalDrift(), false);
+            reconciled(html, key, "list_estimate_usd", day.listCents(), true);
+            reconciled(html, key, "list_estimate_drift_percent", day.listDrift(), false);
+            reconciled(html, key, "client_usd", day.clientCents(), true);
+            reconciled(html, key, "client_drift_percent", day.clientDrift(), false);
+            html.append("</tr>");
+        }
+        html.append("</table><p class=\"meta\">Drift = (estimate - bill) / bill. Provisional is usage at the prices "
+                + "learned from earlier bills (else list price), as headroom counted it before the day settled; "
+                + "Priority Tier is in none of the columns, because the cost report has none of it.</p></section>");
+    }
+
+    private static void reconciled(StringBuilder html, String day, String field, Optional<BigDecimal> value,
+                                   boolean cents) {
+        html.append("<td class=\"num\">");
+        if (value.isEmpty()) {
+            html.append("<span data-reconciliation=\"").append(day).append("\" data-field=\"").append(field)
+                    .append("\">—</span></td>");
+            return;
+        }
+        BigDecimal shown = cents ? Money.centsToRoundedUsd(value.get()) : value.get();
+        String sign = shown.signum() < 0 ? "-" : "";
+        html.append(sign).append(cents ? "$" : "").append("<span data-reconciliation=\"").append(day)
+                .append("\" data-field=\"").append(field).append("\" data-value=\"").append(shown.toPlainString())
+                .append("\">").append(shown.abs().toPlainString()).append("</span>").append(cents ? "" : "%")
+                .append("</td>");
+    }
+
     private static void alerts(StringBuilder html, List<AlertRecord> alerts) {
         html.append("<section class=\"panel\"><h3>Recent alerts</h3><table><tr><th>Sent</th><th>Budget</th>"
                 + "<th>Threshold</th><th>Period start</th><th>Spent</th></tr>");
@@ -231,8 +302,9 @@ final class DashboardPage {
         row(html, "cost (settled, daily)", view.cost());
         row(html, "usage (provisional, hourly)", view.usage());
         html.append("</table><p class=\"meta\">Settled = Anthropic's cost report for complete UTC days (plus Priority "
-                + "Tier usage at list price, which it omits). Provisional = usage at list price since then. Forecast = "
-                + "spend so far divided by the share of the period the data covers.</p></section>");
+                + "Tier usage at list price, which it omits). Provisional = usage since then, at the prices learned "
+                + "from the bill where known, else at list price. Forecast = spend so far divided by the share of the "
+                + "period the data covers.</p></section>");
     }
 
     private static void row(StringBuilder html, String label, Optional<Watermark> mark) {

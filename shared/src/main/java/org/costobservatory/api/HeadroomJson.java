@@ -86,8 +86,13 @@ final class HeadroomJson {
         ArrayNode crossed = node.putArray("thresholds_crossed");
         answer.thresholdsCrossed().forEach(crossed::add);
         node.put("basis", answer.basis());
+        // Kept at the top level for clients that read it before "pricing" existed; the same list as pricing's.
         ArrayNode unpriced = node.putArray("unpriced_models");
-        answer.unpricedModels().forEach(unpriced::add);
+        answer.pricing().unpricedModels().forEach(unpriced::add);
+        ObjectNode pricing = node.putObject("pricing");
+        answer.pricing().calibratedModels().forEach(pricing.putArray("calibrated_models")::add);
+        answer.pricing().listPricedModels().forEach(pricing.putArray("list_priced_models")::add);
+        answer.pricing().unpricedModels().forEach(pricing.putArray("unpriced_models")::add);
         node.put("priority_tier_usd", answer.priorityTierUsd());
         node.put("warn_percent", answer.budget().warnPercent());
         ObjectNode scope = node.putObject("scope");
@@ -101,13 +106,14 @@ final class HeadroomJson {
         StringBuilder text = new StringBuilder();
         if (Spend.BASIS_ESTIMATED.equals(answer.basis())) {
             text.append("API-key budgets are estimated: the cost report has no API-key dimension, so all spend is "
-                    + "usage at list price.");
+                    + "usage at the prices learned from the bill where known, else at list price.");
         } else {
             text.append("settled = cost report for complete UTC days");
             if (answer.priorityTierUsd().signum() != 0) {
                 text.append(" plus Priority Tier usage at list price (absent from the cost report)");
             }
-            text.append("; provisional = usage at list price since then.");
+            text.append("; provisional = usage since then, at the prices learned from the bill where known, else at "
+                    + "list price.");
         }
         if (answer.heldUsd().signum() != 0 || answer.recentUsd().signum() != 0) {
             text.append(" Active holds (held) and runs settled since the newest stored usage (recent) count with "
@@ -119,8 +125,9 @@ final class HeadroomJson {
         if (answer.stale()) {
             text.append(" Data is stale: the newest stored usage is older than the configured bound.");
         }
-        if (!answer.unpricedModels().isEmpty()) {
-            text.append(" Models without a price were counted at the most expensive known model's price.");
+        if (!answer.pricing().unpricedModels().isEmpty()) {
+            text.append(" Models without a list price and not yet learned from a settled day were counted at the "
+                    + "price of the most expensive current model of their family.");
         }
         return text.toString();
     }

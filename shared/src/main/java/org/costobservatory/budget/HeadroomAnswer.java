@@ -21,11 +21,13 @@ public record HeadroomAnswer(Budget budget, Decision decision, BigDecimal spentU
                              BigDecimal remainingUsd, BigDecimal percentUsed, BigDecimal percentWithEstimate,
                              PeriodWindow period, Optional<LocalDate> settledThrough, Optional<Instant> dataAsOf,
                              boolean stale, List<BigDecimal> thresholdsCrossed, String basis,
-                             List<String> unpricedModels, boolean apportioned, BigDecimal heldUsd,
-                             BigDecimal recentUsd) {
+                             List<String> unpricedModels, boolean apportioned, ModelPricing pricing,
+                             BigDecimal heldUsd, BigDecimal recentUsd) {
 
     public HeadroomAnswer {
         thresholdsCrossed = List.copyOf(thresholdsCrossed);
         unpricedModels = List.copyOf(unpricedModels);
+        pricing = pricing == null ? ModelPricing.unpricedOnly(unpricedModels) : pricing;
     }
+
 }

@@ -179,6 +179,6 @@ public final class HeadroomService {
         return new HeadroomAnswer(budget, decision, spent, settled, priority, provisional, estimate,
                 limit.setScale(2, RoundingMode.HALF_UP).subtract(committed), percentUsed, percentWithEstimate,
                 spend.period(), spend.settledThrough(), spend.dataAsOf(), stale, crossed, spend.basis(),
-                spend.unpricedModels(), spend.apportioned(), held, recent);
+                spend.unpricedModels(), spend.apportioned(), spend.pricing(), held, recent);
     }
 }

@@ -15,7 +15,7 @@ import org.costobservatory.domain.PeriodWindow;
  *                          non-UTC period), Priority Tier estimate included
  * @param priorityCents     the Priority Tier part of {@code settledCents}: usage at list price, because the cost
  *                          report omits Priority Tier
- * @param provisionalCents  usage at list price for hours after the last settled day
+ * @param provisionalCents  usage for hours after the last settled day, at learned prices where known, else list
  * @param settledThrough    the last UTC day the cost report is stored for
  * @param dataAsOf          the end of the newest stored usage hour
  * @param basis             {@code cost_report} or {@code estimated} (API-key budgets: no settled part exists)
@@ -23,11 +23,13 @@ import org.costobservatory.domain.PeriodWindow;
  * @param apportioned       true when partial UTC days at a non-UTC period edge were split by hourly usage
  * @param days              the same spend per UTC day of the period, oldest first
  * @param byModelCents      the same spend per model ("none" for costs without a model)
+ * @param pricing           which price the provisional usage of each model rests on ({@code unpricedModels} is its
+ *                          unpriced list)
  */
 public record Spend(PeriodWindow period, BigDecimal settledCents, BigDecimal priorityCents,
                     BigDecimal provisionalCents, Optional<LocalDate> settledThrough, Optional<Instant> dataAsOf,
                     String basis, List<String> unpricedModels, boolean apportioned, List<DaySpend> days,
-                    Map<String, BigDecimal> byModelCents) {
+                    Map<String, BigDecimal> byModelCents, ModelPricing pricing) {
 
     /** One UTC day's part of the period's spend (settled includes that day's Priority Tier estimate). */
     public record DaySpend(LocalDate date, BigDecimal settledCents, BigDecimal provisionalCents) {
@@ -43,6 +45,15 @@ public record Spend(PeriodWindow period, BigDecimal settledCents, BigDecimal pri
         unpricedModels = List.copyOf(unpricedModels);
         days = List.copyOf(days);
         byModelCents = Map.copyOf(byModelCents);
+        pricing = pricing == null ? ModelPricing.unpricedOnly(unpricedModels) : pricing;
+    }
+
+    public Spend(PeriodWindow period, BigDecimal settledCents, BigDecimal priorityCents, BigDecimal provisionalCents,
+                 Optional<LocalDate> settledThrough, Optional<Instant> dataAsOf, String basis,
+                 List<String> unpricedModels, boolean apportioned, List<DaySpend> days,
+                 Map<String, BigDecimal> byModelCents) {
+        this(period, settledCents, priorityCents, provisionalCents, settledThrough, dataAsOf, basis, unpricedModels,
+                apportioned, days, byModelCents, ModelPricing.unpricedOnly(unpricedModels));
     }
 
     public Spend(PeriodWindow period, BigDecimal settledCents, BigDecimal priorityCents, BigDecimal provisionalCents,

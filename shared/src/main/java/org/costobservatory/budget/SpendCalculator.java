@@ -13,12 +13,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.costobservatory.domain.Budget;
 import org.costobservatory.domain.BudgetScope;
 import org.costobservatory.domain.Dimensions;
 import org.costobservatory.domain.PeriodWindow;
 import org.costobservatory.domain.ReportKind;
+import org.costobservatory.pricing.PriceBasis;
 import org.costobservatory.store.DailySpend;
 import org.costobservatory.store.HourSpend;
 import org.costobservatory.store.SpendStore;
@@ -30,7 +30,8 @@ import org.costobservatory.store.WatermarkStore;
  * <ul>
  *   <li>Settled: the cost report's amount for each complete UTC day in the period, plus the Priority Tier usage of
  *       those days at list price (the cost report leaves Priority Tier out).</li>
- *   <li>Provisional: usage at list price for the hours after the last settled day.</li>
+ *   <li>Provisional: usage for the hours after the last settled day, at the price learned from the bill where there
+ *       is one, else at list price (the rollups hold that estimate); {@link Spend#pricing()} says which, by model.</li>
  *   <li>A period in another time zone starts and ends inside UTC days. For such a partial day the settled amount is
  *       split in proportion to the day's hourly usage cost inside the period (by hours when the day had no usage),
  *       and provisional hours count by the fraction of each hour inside the period.</li>
@@ -73,7 +74,7 @@ public final class SpendCalculator {
         BigDecimal priority = BigDecimal.ZERO;
         BigDecimal provisional = BigDecimal.ZERO;
         boolean apportioned = false;
-        TreeSet<String> unpriced = new TreeSet<>();
+        Map<String, PriceBasis> pricing = new TreeMap<>();
         List<Spend.DaySpend> perDay = new ArrayList<>();
         Map<String, BigDecimal> byModel = new TreeMap<>();
         LocalDate lastDay = utcDay(period.endInstant().minusNanos(1));
@@ -90,6 +91,7 @@ public final class SpendCalculator {
             BigDecimal priorityIn = BigDecimal.ZERO;
             Map<String, BigDecimal> usageInByModel = new TreeMap<>();
             Map<String, BigDecimal> priorityInByModel = new TreeMap<>();
+            Map<String, PriceBasis> basisIn = new TreeMap<>();
             for (Map.Entry<Integer, Map<String, HourSpend>> hour : day.usageByHour().entrySet()) {
                 BigDecimal weight = weights[hour.getKey()];
                 for (Map.Entry<String, HourSpend> model : hour.getValue().entrySet()) {
@@ -106,9 +108,7 @@ public final class SpendCalculator {
                     priorityIn = priorityIn.add(value.priorityCents().multiply(weight));
                     usageInByModel.merge(model.getKey(), billed.multiply(weight), BigDecimal::add);
                     priorityInByModel.merge(model.getKey(), value.priorityCents().multiply(weight), BigDecimal::add);
-                    if (value.unpriced()) {
-                        unpriced.add(model.getKey());
-                    }
+                    basisIn.merge(model.getKey(), value.basis(), PriceBasis::worse);
                 }
             }
             if (settledDay) {
@@ -139,12 +139,14 @@ public final class SpendCalculator {
                 usageInByModel.forEach((model, cents) -> byModel.merge(model, cents, BigDecimal::add));
                 priorityInByModel.forEach((model, cents) -> byModel.merge(model, cents, BigDecimal::add));
                 provisional = provisional.add(usageIn).add(priorityIn);
+                basisIn.forEach((model, basis) -> pricing.merge(model, basis, PriceBasis::worse));
                 perDay.add(new Spend.DaySpend(date, BigDecimal.ZERO, usageIn.add(priorityIn)));
             }
         }
         String basis = scope.estimated() ? Spend.BASIS_ESTIMATED : Spend.BASIS_COST_REPORT;
+        ModelPricing modelPricing = ModelPricing.of(pricing);
         return new Spend(period, settled.add(priority), priority, provisional, settledThrough, dataAsOf, basis,
-                List.copyOf(unpriced), apportioned, perDay, byModel);
+                modelPricing.unpricedModels(), apportioned, perDay, byModel, modelPricing);
     }
 
     private static boolean matchesWorkspace(BudgetScope scope, DailySpend day) {

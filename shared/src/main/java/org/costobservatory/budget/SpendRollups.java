@@ -9,7 +9,10 @@ import java.util.TreeMap;
 import org.costobservatory.domain.CostRow;
 import org.costobservatory.domain.SpendScope;
 import org.costobservatory.domain.UsageRow;
+import org.costobservatory.pricing.Calibration;
+import org.costobservatory.pricing.PricedUsage;
 import org.costobservatory.pricing.PricedUsageRow;
+import org.costobservatory.pricing.UsagePricer;
 import org.costobservatory.store.HourSpend;
 
 /**
@@ -21,6 +24,9 @@ import org.costobservatory.store.HourSpend;
  *       key's workspace, so a budget naming both can check they agree.</li>
  *   <li>Priority Tier usage is never in the cost report, so its list-price cost is carried separately and added to
  *       settled days.</li>
+ *   <li>Usage counts at its provisional estimate: the price learned from the bill where there is one, else list
+ *       price. Priority Tier is never calibrated (the bill that prices are learned from has none of it), so it stays
+ *       at list price, the same figure it keeps once its day settles.</li>
  * </ul>
  */
 public final class SpendRollups {
@@ -50,6 +56,11 @@ public final class SpendRollups {
         return row.serviceTier().startsWith("priority");
     }
 
+    /** A usage line's cost: list price, and the provisional estimate (calibrated, except for Priority Tier). */
+    public static PricedUsage estimate(UsagePricer pricer, UsageRow row, Calibration calibration) {
+        return pricer.price(row, absentFromCostReport(row) ? Calibration.NONE : calibration);
+    }
+
     /** The scopes a cost day's rows count towards, each with its share; scopes in first-seen order. */
     public static Map<SpendScope, Settled> settled(Iterable<CostRow> rows) {
         Map<SpendScope, BigDecimal> totals = new LinkedHashMap<>();
@@ -72,9 +83,9 @@ public final class SpendRollups {
         Map<SpendScope, String> keyWorkspaces = new LinkedHashMap<>();
         for (PricedUsageRow priced : rows) {
             UsageRow row = priced.row();
-            BigDecimal cents = priced.price().cents();
+            BigDecimal cents = priced.price().estimateCents();
             HourSpend spend = new HourSpend(cents, absentFromCostReport(row) ? cents : BigDecimal.ZERO,
-                    priced.price().unpriced());
+                    priced.price().basis());
             SpendScope key = SpendScope.apiKey(row.apiKeyId());
             for (SpendScope scope : List.of(SpendScope.ORG, SpendScope.workspace(row.workspaceId()), key)) {
                 byScope.computeIfAbsent(scope, s -> new TreeMap<>()).merge(row.model(), spend, HourSpend::plus);

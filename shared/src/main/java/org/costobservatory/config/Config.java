@@ -35,6 +35,7 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
     public static final String PRICE_TABLE_FILE = "PRICE_TABLE_FILE";
     public static final String DEADLINE_MARGIN_SECONDS = "DEADLINE_MARGIN_SECONDS";
     public static final String RUN_CLASS_DEFAULT_USD = "RUN_CLASS_DEFAULT_USD";
+    public static final String DRIFT_ALERT_PERCENT = "DRIFT_ALERT_PERCENT";
 
     public static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
 
@@ -62,6 +63,29 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
                 Duration.ofSeconds(integer(env, DEADLINE_MARGIN_SECONDS, 20, 0, 600)),
                 usd(env, RUN_CLASS_DEFAULT_USD, new BigDecimal("1.00")),
                 env);
+    }
+
+    /**
+     * How far (in percent of the bill, and never for less than $1) a settled day's provisional figure may be off
+     * before a drift notice goes out: {@code DRIFT_ALERT_PERCENT}, default 5, from 0 to 1000 with at most two
+     * decimals. Read from {@link #environment()}; {@code Components} reads it at start-up, so a bad value fails there.
+     */
+    public BigDecimal driftAlertPercent() {
+        Optional<String> value = optional(environment, DRIFT_ALERT_PERCENT);
+        if (value.isEmpty()) {
+            return BigDecimal.valueOf(5);
+        }
+        try {
+            BigDecimal percent = new BigDecimal(value.get());
+            if (percent.signum() < 0 || percent.compareTo(BigDecimal.valueOf(1000)) > 0
+                    || percent.stripTrailingZeros().scale() > 2) {
+                throw new NumberFormatException("out of range");
+            }
+            return percent;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(DRIFT_ALERT_PERCENT + " must be a percentage from 0 to 1000 with at most two "
+                    + "decimals, got '" + value.get() + "'");
+        }
     }
 
     /** Ingest runs need the admin key from one of two places; fail at init if neither is set. */

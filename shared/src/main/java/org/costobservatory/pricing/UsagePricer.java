@@ -3,7 +3,10 @@ package org.costobservatory.pricing;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.costobservatory.domain.Money;
@@ -11,9 +14,11 @@ import org.costobservatory.domain.UsageRow;
 import org.costobservatory.log.Log;
 
 /**
- * Prices usage lines at list price. A model with no list price on the line's date is never counted as $0: it is
- * priced as the most expensive current model of its family, else the most expensive current model (never a retired
- * one, see {@link PriceTable#fallbackFor}), flagged as unpriced, and logged once per process.
+ * Prices usage lines, in this order: the price learned from the bill for the line's workspace, model, tier and
+ * context window ({@link Calibration}); else the model's learned ratio to its list price; else the dated list price;
+ * else, for a model with no list price on the line's date, the most expensive current model of its family, else the
+ * most expensive current model (never a retired one, see {@link PriceTable#fallbackFor}), flagged as unpriced and
+ * logged once per process. Nothing is ever counted as $0.
  */
 public final class UsagePricer {
     private static final Log LOG = Log.get(UsagePricer.class);
@@ -33,30 +38,79 @@ public final class UsagePricer {
         return table;
     }
 
+    /** The list rates of one kind of usage: its model (or stand-in) on that day, context window and tier. */
+    public record ListRates(String pricedAs, boolean unpriced, Map<TokenType, BigDecimal> usdPerMtok) {
+        public ListRates {
+            usdPerMtok = Map.copyOf(usdPerMtok);
+        }
+
+        public BigDecimal rate(TokenType type) {
+            return usdPerMtok.get(type);
+        }
+    }
+
+    /** List rates per token kind, USD per million tokens, the batch discount applied. */
+    public ListRates listRates(String model, LocalDate date, String contextWindow, String serviceTier) {
+        Optional<ModelPrice> listed = table.lookup(model, date);
+        ModelPrice price = listed.orElseGet(() -> table.fallbackFor(model, date));
+        TokenRates rates = price.ratesFor(contextWindow);
+        BigDecimal tier = "batch".equals(serviceTier) ? table.batchMultiplier() : BigDecimal.ONE;
+        Map<TokenType, BigDecimal> perType = new EnumMap<>(TokenType.class);
+        for (TokenType type : TokenType.values()) {
+            perType.put(type, Money.normalize(type.rateOf(rates).multiply(tier)));
+        }
+        return new ListRates(price.model(), listed.isEmpty(), perType);
+    }
+
+    /** At list price only. */
     public PricedUsage price(UsageRow row) {
+        return price(row, Calibration.NONE);
+    }
+
+    /** At the learned price where there is one, else at list price (see the class comment for the order). */
+    public PricedUsage price(UsageRow row, Calibration calibration) {
+        return cost(row, calibration).priced();
+    }
+
+    /** The line's cost by token kind, at list price and as estimated. */
+    public UsageCost cost(UsageRow row, Calibration calibration) {
         LocalDate date = row.bucketStart().atOffset(ZoneOffset.UTC).toLocalDate();
-        ModelPrice price = table.lookup(row.model(), date).orElse(null);
-        boolean unpriced = price == null;
-        if (unpriced) {
-            price = table.fallbackFor(row.model(), date);
-            if (reportedUnpriced.add(row.model())) {
-                LOG.warn("model has no list price; counting it at the price of the most expensive current model of"
-                        + " its family, or of any family", "model", row.model(), "priced_as", price.model());
+        ListRates list = listRates(row.model(), date, row.contextWindow(), row.serviceTier());
+        if (list.unpriced() && reportedUnpriced.add(row.model())) {
+            LOG.warn("model has no list price; counting it at the price of the most expensive current model of"
+                    + " its family, or of any family, until the bill teaches its price", "model", row.model(),
+                    "priced_as", list.pricedAs());
+        }
+        Map<TokenType, BigDecimal> listCents = new EnumMap<>(TokenType.class);
+        for (TokenType type : TokenType.values()) {
+            listCents.put(type, cents(type.tokensOf(row), list.rate(type)));
+        }
+        Map<TokenType, BigDecimal> estimate = new EnumMap<>(TokenType.class);
+        PriceBasis basis;
+        Optional<CalibratedPrice> exact = calibration.price(CalibrationKey.of(row));
+        Optional<ModelRatio> ratio = calibration.model(row.model());
+        if (exact.isPresent()) {
+            for (TokenType type : TokenType.values()) {
+                estimate.put(type, cents(type.tokensOf(row), exact.get().rate(type)));
             }
+            basis = PriceBasis.CALIBRATED;
+        } else if (ratio.isPresent()) {
+            listCents.forEach((type, cents) -> estimate.put(type,
+                    Money.normalize(cents.multiply(ratio.get().ratioToList()))));
+            basis = PriceBasis.CALIBRATED;
+        } else {
+            estimate.putAll(listCents);
+            basis = list.unpriced() ? PriceBasis.UNPRICED : PriceBasis.LIST;
         }
-        TokenRates rates = price.ratesFor(row.contextWindow());
-        BigDecimal micros = rates.input().multiply(BigDecimal.valueOf(row.uncachedInputTokens()))
-                .add(rates.output().multiply(BigDecimal.valueOf(row.outputTokens())))
-                .add(rates.cacheWrite5m().multiply(BigDecimal.valueOf(row.cacheCreation5mInputTokens())))
-                .add(rates.cacheWrite1h().multiply(BigDecimal.valueOf(row.cacheCreation1hInputTokens())))
-                .add(rates.cacheRead().multiply(BigDecimal.valueOf(row.cacheReadInputTokens())));
-        BigDecimal tokenCents = micros.divide(PER_MILLION_TO_CENTS);
-        if ("batch".equals(row.serviceTier())) {
-            tokenCents = tokenCents.multiply(table.batchMultiplier());
+        BigDecimal searchCents = Money.normalize(table.webSearchUsdPerThousand().multiply(CENTS_PER_USD)
+                .multiply(BigDecimal.valueOf(row.webSearchRequests())).divide(THOUSAND));
+        return new UsageCost(list.pricedAs(), list.unpriced(), basis, listCents, estimate, searchCents);
+    }
+
+    private static BigDecimal cents(long tokens, BigDecimal usdPerMtok) {
+        if (tokens == 0) {
+            return BigDecimal.ZERO;
         }
-        BigDecimal searchCents = table.webSearchUsdPerThousand().multiply(CENTS_PER_USD)
-                .multiply(BigDecimal.valueOf(row.webSearchRequests())).divide(THOUSAND);
-        BigDecimal cents = tokenCents.add(searchCents);
-        return new PricedUsage(Money.normalize(cents), price.model(), unpriced);
+        return Money.normalize(usdPerMtok.multiply(BigDecimal.valueOf(tokens)).divide(PER_MILLION_TO_CENTS));
     }
 }

@@ -38,6 +38,13 @@ public final class Csv {
         return out.toString();
     }
 
+    /** Any table: the first row is the header; an empty cell for null. */
+    public static String table(List<List<String>> rows) {
+        StringBuilder out = new StringBuilder();
+        rows.forEach(row -> line(out, row));
+        return out.toString();
+    }
+
     private static void line(StringBuilder out, List<String> cells) {
         for (int i = 0; i < cells.size(); i++) {
             if (i > 0) {

@@ -5,6 +5,7 @@ import java.math.MathContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -43,9 +44,12 @@ public final class DashboardData {
     public record Slice(String key, String name, BigDecimal usd) {
     }
 
+    /**
+     * @param estimateVsBill the last {@link #RECONCILED_DAYS} settled days, each day's bill against its estimates
+     */
     public record View(Instant generatedAt, List<BudgetView> budgets, PeriodWindow month, List<Slice> byModel,
                        List<Slice> byWorkspace, List<AlertRecord> recentAlerts, Optional<Watermark> cost,
-                       Optional<Watermark> usage, Duration staleAfter) {
+                       Optional<Watermark> usage, Duration staleAfter, List<Reconciliation.Line> estimateVsBill) {
         public boolean stale() {
             return usage.map(u -> Duration.between(u.storedThrough(), generatedAt).compareTo(staleAfter) > 0)
                     .orElse(true);
@@ -53,6 +57,8 @@ public final class DashboardData {
     }
 
     private static final int RECENT_ALERTS = 10;
+    /** Settled days the estimate-against-bill panel shows. */
+    public static final int RECONCILED_DAYS = 14;
 
     private final BudgetStore budgets;
     private final SpendCalculator calculator;
@@ -60,17 +66,20 @@ public final class DashboardData {
     private final WorkspaceStore workspaces;
     private final AlertStore alerts;
     private final WatermarkStore watermarks;
+    private final Reconciliation reconciliation;
     private final Clock clock;
     private final Duration staleAfter;
 
     public DashboardData(BudgetStore budgets, SpendCalculator calculator, SpendStore spend, WorkspaceStore workspaces,
-                         AlertStore alerts, WatermarkStore watermarks, Clock clock, Duration staleAfter) {
+                         AlertStore alerts, WatermarkStore watermarks, Reconciliation reconciliation, Clock clock,
+                         Duration staleAfter) {
         this.budgets = Objects.requireNonNull(budgets);
         this.calculator = Objects.requireNonNull(calculator);
         this.spend = Objects.requireNonNull(spend);
         this.workspaces = Objects.requireNonNull(workspaces);
         this.alerts = Objects.requireNonNull(alerts);
         this.watermarks = Objects.requireNonNull(watermarks);
+        this.reconciliation = Objects.requireNonNull(reconciliation);
         this.clock = Objects.requireNonNull(clock);
         this.staleAfter = Objects.requireNonNull(staleAfter);
     }
@@ -109,9 +118,19 @@ public final class DashboardData {
         byWorkspace.sort(Comparator.comparing(Slice::usd).reversed());
 
         List<AlertRecord> recent = alerts.list(Optional.empty());
+        Optional<Watermark> cost = watermarks.get(ReportKind.COST);
         return new View(now, views, organisation.period(), byModel, byWorkspace,
-                recent.subList(0, Math.min(RECENT_ALERTS, recent.size())), watermarks.get(ReportKind.COST),
-                watermarks.get(ReportKind.USAGE), staleAfter);
+                recent.subList(0, Math.min(RECENT_ALERTS, recent.size())), cost,
+                watermarks.get(ReportKind.USAGE), staleAfter, estimateVsBill(cost));
+    }
+
+    /** The last settled days by day, oldest first; none before the first day is settled. */
+    private List<Reconciliation.Line> estimateVsBill(Optional<Watermark> cost) {
+        if (cost.isEmpty()) {
+            return List.of();
+        }
+        LocalDate last = cost.get().settledThrough();
+        return reconciliation.build(last.minusDays(RECONCILED_DAYS - 1), last, Reconciliation.GroupBy.DAY).lines();
     }
 
     /**

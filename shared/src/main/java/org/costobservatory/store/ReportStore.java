@@ -3,8 +3,10 @@ package org.costobservatory.store;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.costobservatory.domain.CostDay;
+import org.costobservatory.domain.SpendScope;
 import org.costobservatory.pricing.PricedUsageRow;
 
 /**
@@ -24,7 +26,18 @@ public interface ReportStore {
     /** Makes {@code rows} the stored content of the hour starting at {@code hourStart}, like {@link #replaceCostDay}. */
     boolean replaceUsageHour(Instant hourStart, List<PricedUsageRow> rows, RunInfo run);
 
+    /**
+     * Re-prices one scope's rollup of a stored hour (its rows are not rewritten: they keep their list price), provided
+     * the hour is still the {@code generation} given, so a newer run's figures are never overwritten.
+     *
+     * @return true when it was written
+     */
+    boolean repriceHour(SpendScope scope, Instant hourStart, String generation, Map<String, HourSpend> byModel);
+
     Optional<StoredCostDay> costDay(LocalDate date);
 
     Optional<StoredUsageHour> usageHour(Instant hourStart);
+
+    /** The stored hours of one UTC day, in hour order (hours with nothing stored left out), read a few at a time. */
+    List<StoredUsageHour> usageDay(LocalDate date);
 }

@@ -1,5 +1,6 @@
 package org.costobservatory.wiring;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.costobservatory.alert.AlertEvaluation;
 import org.costobservatory.alert.AlertPublisher;
 import org.costobservatory.alert.BudgetAlerts;
 import org.costobservatory.alert.ChangeNotices;
+import org.costobservatory.alert.DriftNotices;
 import org.costobservatory.alert.OnceNotices;
 import org.costobservatory.alert.SnsAlertPublisher;
 import org.costobservatory.alert.ThresholdAlerts;
@@ -20,6 +22,8 @@ import org.costobservatory.api.ApiResponse;
 import org.costobservatory.api.ApiRouter;
 import org.costobservatory.api.BudgetRoutes;
 import org.costobservatory.api.HoldRoutes;
+import org.costobservatory.api.EstimateRoutes;
+import org.costobservatory.api.ReconciliationRoutes;
 import org.costobservatory.api.ReportRoutes;
 import org.costobservatory.budget.HeadroomService;
 import org.costobservatory.budget.HoldService;
@@ -29,17 +33,23 @@ import org.costobservatory.config.Config;
 import org.costobservatory.config.ConfigException;
 import org.costobservatory.domain.ReportKind;
 import org.costobservatory.ingest.AfterIngest;
+import org.costobservatory.ingest.AfterSettle;
 import org.costobservatory.ingest.CostReportJob;
 import org.costobservatory.ingest.IngestJob;
+import org.costobservatory.ingest.PriceCalibration;
 import org.costobservatory.ingest.UsageReportJob;
 import org.costobservatory.pricing.PriceTable;
 import org.costobservatory.pricing.UsagePricer;
 import org.costobservatory.report.DashboardData;
+import org.costobservatory.report.Reconciliation;
 import org.costobservatory.report.Reports;
 import org.costobservatory.store.AlertStore;
 import org.costobservatory.store.BudgetStore;
 import org.costobservatory.store.HoldStore;
+import org.costobservatory.store.CalibrationStore;
+import org.costobservatory.store.EstimateStore;
 import org.costobservatory.store.NoticeStore;
+import org.costobservatory.store.ProvisionalStore;
 import org.costobservatory.store.ReportStore;
 import org.costobservatory.store.SpendStore;
 import org.costobservatory.store.WatermarkStore;
@@ -47,7 +57,10 @@ import org.costobservatory.store.WorkspaceStore;
 import org.costobservatory.store.dynamodb.DynamoDbAlertStore;
 import org.costobservatory.store.dynamodb.DynamoDbBudgetStore;
 import org.costobservatory.store.dynamodb.DynamoDbHoldStore;
+import org.costobservatory.store.dynamodb.DynamoDbCalibrationStore;
+import org.costobservatory.store.dynamodb.DynamoDbEstimateStore;
 import org.costobservatory.store.dynamodb.DynamoDbNoticeStore;
+import org.costobservatory.store.dynamodb.DynamoDbProvisionalStore;
 import org.costobservatory.store.dynamodb.DynamoDbReportStore;
 import org.costobservatory.store.dynamodb.DynamoDbSpendStore;
 import org.costobservatory.store.dynamodb.DynamoDbWatermarkStore;
@@ -72,7 +85,11 @@ public final class Components {
     private final AlertStore alerts;
     private final NoticeStore notices;
     private final HoldStore holds;
+    private final CalibrationStore calibrations;
+    private final ProvisionalStore provisional;
+    private final EstimateStore estimates;
     private final UsagePricer pricer;
+    private final BigDecimal driftAlertPercent;
     private final Supplier<AlertPublisher> publisher;
     private final Supplier<AdminReports> adminReports;
     private final SpendCalculator calculator;
@@ -95,7 +112,11 @@ public final class Components {
         this.alerts = new DynamoDbAlertStore(dynamo, table);
         this.notices = new DynamoDbNoticeStore(dynamo, table);
         this.holds = new DynamoDbHoldStore(dynamo, table);
+        this.calibrations = new DynamoDbCalibrationStore(dynamo, table);
+        this.provisional = new DynamoDbProvisionalStore(dynamo, table);
+        this.estimates = new DynamoDbEstimateStore(dynamo, table);
         this.pricer = new UsagePricer(config.priceTableFile().map(PriceTable::fromFile).orElseGet(PriceTable::bundled));
+        this.driftAlertPercent = config.driftAlertPercent();
         this.publisher = builder.publisher != null ? builder.publisher : () -> snsPublisher(config);
         this.adminReports = builder.adminReports != null ? builder.adminReports
                 : () -> AdminReportsFactory.fromConfig(config, clock);
@@ -188,8 +209,39 @@ public final class Components {
 
     /** What the dashboard shows. */
     public DashboardData dashboardData() {
-        return new DashboardData(budgets, calculator, spend, workspaces, alerts, watermarks, clock,
+        return new DashboardData(budgets, calculator, spend, workspaces, alerts, watermarks, reconciliation(), clock,
                 config.staleAfter());
+    }
+
+    /** Every estimate set against the bill. */
+    public Reconciliation reconciliation() {
+        return new Reconciliation(reports, provisional, estimates, workspaces, watermarks);
+    }
+
+    /** The prices learned from the bill. */
+    public CalibrationStore calibrations() {
+        return calibrations;
+    }
+
+    /** What headroom said of each day before it settled. */
+    public ProvisionalStore provisional() {
+        return provisional;
+    }
+
+    /** Imported client-side estimates. */
+    public EstimateStore estimates() {
+        return estimates;
+    }
+
+    /** Learning prices from the bill and re-pricing what is not settled yet, after each cost-report run. */
+    public PriceCalibration priceCalibration() {
+        return new PriceCalibration(reports, spend, watermarks, calibrations, provisional, pricer, clock);
+    }
+
+    /** Drift notices after each cost-report run; nothing in review mode. */
+    public AfterSettle driftNotices() {
+        return alertsEnabled ? new DriftNotices(provisional, reports, onceNotices(), driftAlertPercent)
+                : AfterSettle.NOTHING;
     }
 
     public synchronized AlertPublisher alertPublisher() {
@@ -233,13 +285,13 @@ public final class Components {
 
     /** The cost report run, as the daily function, local mode and the CLI run it. */
     public CostReportJob costReportJob() {
-        return new CostReportJob(adminReports(), reports, watermarks, workspaces, budgetAlerts(), clock,
-                config.costLookbackDays());
+        return new CostReportJob(adminReports(), reports, watermarks, workspaces, priceCalibration(), driftNotices(),
+                budgetAlerts(), clock, config.costLookbackDays());
     }
 
     /** The usage report run, as the hourly function, local mode and the CLI run it. */
     public UsageReportJob usageReportJob() {
-        return new UsageReportJob(adminReports(), reports, watermarks, pricer, budgetAlerts(), clock,
+        return new UsageReportJob(adminReports(), reports, watermarks, pricer, calibrations, budgetAlerts(), clock,
                 config.usageLookbackHours(), config.usagePageHours());
     }
 
@@ -262,8 +314,10 @@ public final class Components {
         HoldRoutes holdRoutes = new HoldRoutes(holdService());
         ReportRoutes reportRoutes = new ReportRoutes(spendReports(), dashboardData(), watermarks, clock,
                 config.staleAfter());
+        ReconciliationRoutes reconciliationRoutes = new ReconciliationRoutes(reconciliation());
+        EstimateRoutes estimateRoutes = new EstimateRoutes(estimates, clock);
         List<Function<ApiRequest, Optional<ApiResponse>>> routes = new ArrayList<>(List.of(budgetRoutes::handle,
-                holdRoutes::handle, reportRoutes::handle));
+                holdRoutes::handle, reportRoutes::handle, reconciliationRoutes::handle, estimateRoutes::handle));
         routes.addAll(extra);
         return new ApiRouter(routes, requireIamCaller);
     }

@@ -159,4 +159,53 @@ class UsagePricerTest {
                 .getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> PriceTable.parse(json, "test.json")).hasMessageContaining("models[0] (m).input");
     }
+
+    // ---------------------------------------------------------------- calibrated prices, and the fallback order
+
+    private static CalibratedPrice learnedPrice(CalibrationKey key, String input, String output) {
+        java.util.Map<TokenType, java.math.BigDecimal> rates = new java.util.EnumMap<>(TokenType.class);
+        for (TokenType type : TokenType.values()) {
+            rates.put(type, new java.math.BigDecimal("0.01"));
+        }
+        rates.put(TokenType.UNCACHED_INPUT, new java.math.BigDecimal(input));
+        rates.put(TokenType.OUTPUT, new java.math.BigDecimal(output));
+        return new CalibratedPrice(key, "claude-haiku-4-5", rates, rates, java.math.BigDecimal.ONE,
+                java.util.Map.of(), java.util.List.of(LocalDate.parse("2026-11-09")));
+    }
+
+    @Test
+    void theOrderIsTheLearnedPriceThenTheLearnedRatioThenTheListPriceThenTheFamilysDearest() {
+        UsageRow unlisted = new UsageRow(Instant.parse("2026-11-10T10:00:00Z"), "wrkspc_a", "apikey_1",
+                "claude-haiku-5-7", "standard", "0-200k", 1_000_000, 0, 0, 0, 100_000, 0);
+        UsageRow sameModelOtherWorkspace = new UsageRow(unlisted.bucketStart(), "wrkspc_b", "apikey_2",
+                "claude-haiku-5-7", "standard", "0-200k", 1_000_000, 0, 0, 0, 100_000, 0);
+        UsageRow listed = new UsageRow(unlisted.bucketStart(), "wrkspc_a", "apikey_1", "claude-haiku-4-5-20251001",
+                "standard", "0-200k", 1_000_000, 0, 0, 0, 100_000, 0);
+        Calibration calibration = new Calibration(java.util.Optional.of(LocalDate.parse("2026-11-03")),
+                java.util.Optional.of(LocalDate.parse("2026-11-09")),
+                java.util.List.of(learnedPrice(CalibrationKey.of(unlisted), "0.2", "1")),
+                java.util.List.of(new ModelRatio("claude-haiku-5-7", new java.math.BigDecimal("0.25"),
+                        java.math.BigDecimal.ONE, java.math.BigDecimal.ONE, java.util.List.of())));
+
+        // 1. its own key's learned price: 1M x $0.20 + 100k x $1 = 30 cents
+        PricedUsage learned = pricer.price(unlisted, calibration);
+        assertThat(learned.estimateCents()).isEqualByComparingTo("30");
+        assertThat(learned.basis()).isEqualTo(PriceBasis.CALIBRATED);
+        // 2. another workspace: the model's learned ratio to its stand-in's list price ($1 / $5): 150 x 0.25
+        PricedUsage ratio = pricer.price(sameModelOtherWorkspace, calibration);
+        assertThat(ratio.estimateCents()).isEqualByComparingTo("37.5");
+        assertThat(ratio.basis()).isEqualTo(PriceBasis.CALIBRATED);
+        // 3. a listed model with nothing learned: its dated list price
+        PricedUsage list = pricer.price(listed, calibration);
+        assertThat(list.estimateCents()).isEqualByComparingTo("150").isEqualByComparingTo(list.cents());
+        assertThat(list.basis()).isEqualTo(PriceBasis.LIST);
+        // 4. nothing learned and no list price: its family's dearest current model, never $0
+        PricedUsage standIn = pricer.price(unlisted, Calibration.NONE);
+        assertThat(standIn.basis()).isEqualTo(PriceBasis.UNPRICED);
+        assertThat(standIn.pricedAs()).isEqualTo("claude-haiku-4-5");
+        assertThat(standIn.estimateCents()).isEqualByComparingTo("150");
+        // the list-price figure of every line is kept beside the estimate
+        assertThat(learned.cents()).isEqualByComparingTo("150");
+        assertThat(learned.unpriced()).isTrue();
+    }
 }

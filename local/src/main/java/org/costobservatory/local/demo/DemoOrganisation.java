@@ -15,19 +15,29 @@ import org.costobservatory.budget.SpendRollups;
 import org.costobservatory.domain.ApiKey;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
+import org.costobservatory.domain.Money;
 import org.costobservatory.domain.UsageRow;
 import org.costobservatory.domain.Workspace;
 import org.costobservatory.pricing.PriceTable;
-import org.costobservatory.pricing.PricedUsage;
+import org.costobservatory.pricing.TokenRates;
 import org.costobservatory.pricing.UsagePricer;
 
 /**
  * A simulated organisation for {@code --demo}: four workspaces (Default among them, one archived), several API keys,
- * three models, batch, Priority Tier, cache and web-search traffic, with a daily and weekly rhythm. Everything is a
- * pure function of the hour, so every run sees the same organisation.
+ * Opus, Sonnet and Haiku, batch, Priority Tier, cache and web-search traffic, with a daily and weekly rhythm.
+ * Everything is a pure function of the hour, so every run sees the same organisation.
  *
- * <p>Its cost report is its own usage priced with the bundled price table, line by line, exactly as Anthropic's
- * cost report relates to the usage report: Priority Tier is left out, web search is a separate line without a model.
+ * <p>Its cost report is its own usage billed line by line, as Anthropic's cost report relates to the usage report:
+ * Priority Tier is left out, web search is a separate line without a model. And it is billed as a real organisation
+ * is, not at the bundled list prices:
+ * <ul>
+ *   <li>from {@link #UNLISTED_FROM}, the Support Bot's Haiku traffic runs on {@link #UNLISTED}, a model the bundled
+ *       price table does not list, billed at its own price ($0.12 / $0.60 per million tokens);</li>
+ *   <li>a negotiated discount of 15 % on every Sonnet line;</li>
+ *   <li>Research Agents runs US-only inference: its lines say {@code inference_geo: "us"} and cost 1.1x on the
+ *       Claude 4.6 models (older models report {@code not_available}, as Anthropic's do).</li>
+ * </ul>
+ * So list prices alone get provisional spend wrong, and prices learned from settled days get it right.
  */
 public final class DemoOrganisation {
     public static final String SUPPORT = "wrkspc_01DemoSupportBot00000";
@@ -38,6 +48,18 @@ public final class DemoOrganisation {
     private static final String OPUS = "claude-opus-4-6";
     private static final String SONNET = "claude-sonnet-4-6";
     private static final String HAIKU = "claude-haiku-4-5-20251001";
+    /** A model the bundled table does not list: priced as its family's dearest current model until it is learned. */
+    public static final String UNLISTED = "claude-haiku-5-6";
+    /** The first day the Support Bot runs on {@link #UNLISTED}. */
+    public static final LocalDate UNLISTED_FROM = LocalDate.parse("2026-11-04");
+    /** What the bill charges for {@link #UNLISTED}, USD per million tokens. */
+    private static final TokenRates UNLISTED_RATES = new TokenRates(new BigDecimal("0.12"), new BigDecimal("0.60"),
+            new BigDecimal("0.15"), new BigDecimal("0.24"), new BigDecimal("0.012"));
+    /** The negotiated discount on the Sonnet family: lines are billed at 85 %. */
+    private static final BigDecimal SONNET_RATE = new BigDecimal("0.85");
+    /** US-only inference: 1.1x on Claude 4.6 and later models. */
+    private static final BigDecimal US_ONLY = new BigDecimal("1.1");
+    private static final BigDecimal PER_MILLION_TO_CENTS = BigDecimal.valueOf(10_000);
 
     /** One source of traffic: who sends it, to which model, in which tier, how much at peak. */
     private record Stream(String workspace, String apiKey, String model, String tier, long peakInput,
@@ -102,7 +124,12 @@ public final class DemoOrganisation {
             if (input == 0) {
                 continue;
             }
-            rows.add(new UsageRow(hour, stream.workspace(), stream.apiKey(), stream.model(), stream.tier(), "0-200k",
+            String model = stream.model();
+            if (HAIKU.equals(model) && "standard".equals(stream.tier())
+                    && !hour.atOffset(ZoneOffset.UTC).toLocalDate().isBefore(UNLISTED_FROM)) {
+                model = UNLISTED;
+            }
+            rows.add(new UsageRow(hour, stream.workspace(), stream.apiKey(), model, stream.tier(), "0-200k",
                     input, Math.round(input * stream.cacheReadRatio()), Math.round(input * stream.write5mRatio()),
                     Math.round(input * stream.write1hRatio()), Math.round(input * stream.outputRatio()),
                     Math.round(stream.searchesPerHour() * level)));
@@ -127,7 +154,28 @@ public final class DemoOrganisation {
         return new CostDay(date, new ArrayList<>(lines.values()));
     }
 
-    /** What the organisation spent in {@code [from, to)}: every usage hour at list price, Priority Tier included. */
+    /**
+     * What the organisation spent in {@code [from, to)} as the bill has it: every usage line at its billed price, and
+     * Priority Tier (which the cost report leaves out) at list price, as settled spend counts it.
+     */
+    public BigDecimal billedCents(Instant from, Instant to) {
+        BigDecimal total = BigDecimal.ZERO;
+        for (Instant hour = from.truncatedTo(ChronoUnit.HOURS); hour.isBefore(to); hour = hour.plus(1,
+                ChronoUnit.HOURS)) {
+            for (UsageRow row : usage(hour)) {
+                if (SpendRollups.absentFromCostReport(row)) {
+                    total = total.add(pricer.price(row).cents());
+                    continue;
+                }
+                for (CostRow line : costLines(row.bucketStart().atOffset(ZoneOffset.UTC).toLocalDate(), row)) {
+                    total = total.add(line.amountCents());
+                }
+            }
+        }
+        return total;
+    }
+
+    /** What the organisation's usage in {@code [from, to)} costs at list price, Priority Tier included. */
     public BigDecimal totalCents(Instant from, Instant to) {
         BigDecimal total = BigDecimal.ZERO;
         for (Instant hour = from.truncatedTo(ChronoUnit.HOURS); hour.isBefore(to); hour = hour.plus(1,
@@ -142,7 +190,8 @@ public final class DemoOrganisation {
     private List<CostRow> costLines(LocalDate date, UsageRow row) {
         List<CostRow> lines = new ArrayList<>();
         String family = row.model().startsWith("claude-opus") ? "Claude Opus 4.6"
-                : row.model().startsWith("claude-sonnet") ? "Claude Sonnet 4.6" : "Claude Haiku 4.5";
+                : row.model().startsWith("claude-sonnet") ? "Claude Sonnet 4.6"
+                : UNLISTED.equals(row.model()) ? "Claude Haiku 5.6" : "Claude Haiku 4.5";
         String batch = "batch".equals(row.serviceTier()) ? " (Batch)" : "";
         addTokenLine(lines, date, row, family + " Usage - Input Tokens" + batch, "uncached_input_tokens",
                 tokensOnly(row, row.uncachedInputTokens(), 0, 0, 0, 0));
@@ -170,9 +219,42 @@ public final class DemoOrganisation {
         if (part.totalTokens() == 0) {
             return;
         }
-        PricedUsage price = pricer.price(part);
         lines.add(new CostRow(date, source.workspaceId(), description, "tokens", source.model(),
-                source.serviceTier(), tokenType, source.contextWindow(), "not_available", "USD", price.cents()));
+                source.serviceTier(), tokenType, source.contextWindow(), geography(source), "USD", billed(part)));
+    }
+
+    /** The line's amount as billed: its own price for the unlisted model, with the discount and US-only uplift. */
+    private BigDecimal billed(UsageRow part) {
+        BigDecimal cents;
+        if (UNLISTED.equals(part.model())) {
+            BigDecimal micros = UNLISTED_RATES.input().multiply(BigDecimal.valueOf(part.uncachedInputTokens()))
+                    .add(UNLISTED_RATES.output().multiply(BigDecimal.valueOf(part.outputTokens())))
+                    .add(UNLISTED_RATES.cacheWrite5m().multiply(BigDecimal.valueOf(part.cacheCreation5mInputTokens())))
+                    .add(UNLISTED_RATES.cacheWrite1h().multiply(BigDecimal.valueOf(part.cacheCreation1hInputTokens())))
+                    .add(UNLISTED_RATES.cacheRead().multiply(BigDecimal.valueOf(part.cacheReadInputTokens())));
+            cents = micros.divide(PER_MILLION_TO_CENTS);
+            if ("batch".equals(part.serviceTier())) {
+                cents = cents.multiply(pricer.table().batchMultiplier());
+            }
+        } else {
+            cents = pricer.price(part).cents();
+        }
+        if (part.model().startsWith("claude-sonnet")) {
+            cents = cents.multiply(SONNET_RATE);
+        }
+        if ("us".equals(geography(part))) {
+            cents = cents.multiply(US_ONLY);
+        }
+        return Money.normalize(cents);
+    }
+
+    /** Where inference ran, as the cost report says: US-only in Research Agents, for models that support it. */
+    private static String geography(UsageRow row) {
+        boolean supportsGeo = !HAIKU.equals(row.model());
+        if (!supportsGeo) {
+            return "not_available";
+        }
+        return RESEARCH.equals(row.workspaceId()) ? "us" : "global";
     }
 
     private static UsageRow tokensOnly(UsageRow row, long uncached, long read, long write5m, long write1h,

@@ -13,7 +13,9 @@ import java.util.Set;
 import org.costobservatory.budget.SpendRollups;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
+import org.costobservatory.domain.SpendScope;
 import org.costobservatory.pricing.PricedUsageRow;
+import org.costobservatory.store.HourSpend;
 import org.costobservatory.store.ReportStore;
 import org.costobservatory.store.RunInfo;
 import org.costobservatory.store.StoredCostDay;
@@ -21,6 +23,7 @@ import org.costobservatory.store.StoredUsageHour;
 import org.costobservatory.time.Sleeper;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * Report facts in DynamoDB: each cost day and usage hour is replaced with {@link BucketReplacement}, its items
@@ -28,6 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * {@link SpendRollups}) written by {@link SpendRollupMapper}.
  */
 public final class DynamoDbReportStore implements ReportStore {
+    private final DynamoDbClient dynamo;
     private final String table;
     private final BucketReplacement replacement;
 
@@ -36,8 +40,8 @@ public final class DynamoDbReportStore implements ReportStore {
     }
 
     public DynamoDbReportStore(DynamoDbClient dynamo, String table, Sleeper sleeper) {
+        this.dynamo = Objects.requireNonNull(dynamo);
         this.table = Objects.requireNonNull(table);
-        Objects.requireNonNull(dynamo);
         this.replacement = new BucketReplacement(dynamo, table, new BatchWriter(dynamo, table, sleeper),
                 new ScopeRegistry(dynamo, table));
     }
@@ -99,6 +103,39 @@ public final class DynamoDbReportStore implements ReportStore {
             return replacement.replace(bucket, run, (scope, usage) ->
                     SpendRollupMapper.hourUpdate(table, scope, date, hour, usage, run));
         });
+    }
+
+    @Override
+    public boolean repriceHour(SpendScope scope, Instant hourStart, String generation,
+                               Map<String, HourSpend> byModel) {
+        return Dynamo.call("re-price hour " + hourStart + " of " + scope.text(), () -> {
+            try {
+                dynamo.updateItem(SpendRollupMapper.repriceUpdate(table, scope,
+                        hourStart.atOffset(ZoneOffset.UTC).toLocalDate(), hourStart.atOffset(ZoneOffset.UTC).getHour(),
+                        byModel, generation));
+                return true;
+            } catch (ConditionalCheckFailedException newerRunStoredTheHour) {
+                return false;
+            }
+        });
+    }
+
+    @Override
+    public List<StoredUsageHour> usageDay(LocalDate date) {
+        Instant start = date.atStartOfDay(ZoneOffset.UTC).toInstant();
+        @SuppressWarnings("unchecked")
+        Optional<StoredUsageHour>[] hours = new Optional[24];
+        List<Runnable> reads = new ArrayList<>(24);
+        for (int h = 0; h < 24; h++) {
+            int hour = h;
+            reads.add(() -> hours[hour] = usageHour(start.plusSeconds(3600L * hour)));
+        }
+        Parallel.runAll(reads);
+        List<StoredUsageHour> stored = new ArrayList<>();
+        for (Optional<StoredUsageHour> hour : hours) {
+            hour.ifPresent(stored::add);
+        }
+        return stored;
     }
 
     @Override

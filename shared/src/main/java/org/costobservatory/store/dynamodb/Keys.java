@@ -32,6 +32,10 @@ import org.costobservatory.domain.SpendScope;
  * AUDIT#team-agents          2026-11-24T10:00:00Z#a1b2c3d4  one recorded change of a budget
  * ALERT                      team-agents#2026-11-01#075  one threshold of one budget period
  * NOTICE                     drift#2026-11-20         one notice sent at most once (drift, anomaly, forecast, ...)
+ * CALIBRATION                CURRENT                  header of the prices learned from the bill: generation, window
+ * CALIBRATION                ROW#gen#key|model#m      one learned price (a workspace, model, tier and context window)
+ * PROVISIONAL                2026-11-20               what headroom said of a day before it settled
+ * ESTIMATE                   2026-11-20#run#id        one client-side estimate (or #sha#digest when it has no run id)
  * </pre>
  */
 public final class Keys {
@@ -50,6 +54,10 @@ public final class Keys {
     public static final String HOLD_SORT_KEY = "HOLD";
     /** Follows a budget's name in its ledger's sort key; no budget name contains '#', so it cannot clash. */
     public static final String LEDGER_SUFFIX = "#holds";
+    public static final String CALIBRATION = "CALIBRATION";
+    public static final String CALIBRATION_HEADER = "CURRENT";
+    public static final String PROVISIONAL = "PROVISIONAL";
+    public static final String ESTIMATE = "ESTIMATE";
 
     private static final DateTimeFormatter HOUR =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);

@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import org.costobservatory.budget.SpendRollups;
 import org.costobservatory.domain.Money;
 import org.costobservatory.domain.SpendScope;
+import org.costobservatory.pricing.PriceBasis;
 import org.costobservatory.store.DailySpend;
 import org.costobservatory.store.HourSpend;
 import org.costobservatory.store.RunInfo;
@@ -61,16 +62,7 @@ final class SpendRollupMapper {
     static UpdateItemRequest hourUpdate(String table, SpendScope scope, LocalDate date, int hour,
                                         SpendRollups.Hour usage, RunInfo run) {
         String hourAttribute = hourAttribute(hour);
-        Map<String, AttributeValue> models = new LinkedHashMap<>();
-        usage.byModel().forEach((model, spend) -> {
-            Map<String, AttributeValue> value = new LinkedHashMap<>();
-            value.put("cents", money(spend.cents()));
-            value.put("priority_cents", money(spend.priorityCents()));
-            if (spend.unpriced()) {
-                value.put("unpriced", bool(true));
-            }
-            models.put(model, map(value));
-        });
+        Map<String, AttributeValue> models = models(usage.byModel());
         Map<String, String> names = new HashMap<>();
         names.put("#scope", "scope");
         names.put("#date", "date");
@@ -94,6 +86,38 @@ final class SpendRollupMapper {
                 .expressionAttributeValues(values).build();
     }
 
+    /**
+     * Sets one scope's hour of usage to re-priced figures, provided the hour is still the generation {@code g}: a
+     * newer run's figures, or a newer run's generation, are never overwritten.
+     */
+    static UpdateItemRequest repriceUpdate(String table, SpendScope scope, LocalDate date, int hour,
+                                           Map<String, HourSpend> byModel, String generation) {
+        String hourAttribute = hourAttribute(hour);
+        return UpdateItemRequest.builder().tableName(table)
+                .key(Dynamo.key(Keys.spend(scope), date.toString()))
+                .updateExpression("SET #hour = :m")
+                .conditionExpression("#hourgen = :g")
+                .expressionAttributeNames(Map.of("#hour", hourAttribute, "#hourgen", hourAttribute + "_generation"))
+                .expressionAttributeValues(Map.of(":m", map(models(byModel)), ":g", s(generation))).build();
+    }
+
+    /** Each model's estimate of the hour; {@code unpriced} or {@code calibrated} say what it rests on (else list). */
+    private static Map<String, AttributeValue> models(Map<String, HourSpend> byModel) {
+        Map<String, AttributeValue> models = new LinkedHashMap<>();
+        byModel.forEach((model, spend) -> {
+            Map<String, AttributeValue> value = new LinkedHashMap<>();
+            value.put("cents", money(spend.cents()));
+            value.put("priority_cents", money(spend.priorityCents()));
+            if (spend.basis() == PriceBasis.UNPRICED) {
+                value.put("unpriced", bool(true));
+            } else if (spend.basis() == PriceBasis.CALIBRATED) {
+                value.put("calibrated", bool(true));
+            }
+            models.put(model, map(value));
+        });
+        return models;
+    }
+
     static DailySpend read(SpendScope scope, Map<String, AttributeValue> item) {
         LocalDate date = LocalDate.parse(item.get(Keys.SK).s());
         Optional<BigDecimal> settled = item.containsKey("settled_cents")
@@ -113,7 +137,8 @@ final class SpendRollupMapper {
             Map<String, HourSpend> byModel = new LinkedHashMap<>();
             value.m().forEach((model, spend) -> byModel.put(model, new HourSpend(
                     Items.dec(spend.m(), "cents"), Items.dec(spend.m(), "priority_cents"),
-                    Items.flag(spend.m(), "unpriced"))));
+                    Items.flag(spend.m(), "unpriced") ? PriceBasis.UNPRICED
+                            : Items.flag(spend.m(), "calibrated") ? PriceBasis.CALIBRATED : PriceBasis.LIST)));
             hours.put(hour, byModel);
         }
         return new DailySpend(date, scope, settled, settledByModel, hours,

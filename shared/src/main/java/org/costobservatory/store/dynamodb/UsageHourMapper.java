@@ -70,7 +70,9 @@ final class UsageHourMapper {
         return row.key() + "|" + row.uncachedInputTokens() + "|" + row.cacheReadInputTokens() + "|"
                 + row.cacheCreation5mInputTokens() + "|" + row.cacheCreation1hInputTokens() + "|" + row.outputTokens()
                 + "|" + row.webSearchRequests() + "|" + Money.plain(priced.price().cents()) + "|"
-                + priced.price().pricedAs() + "|" + priced.price().unpriced();
+                + priced.price().pricedAs() + "|" + priced.price().unpriced() + "|"
+                // the rollups hold the provisional estimate: a re-pull priced anew is new content for them
+                + Money.plain(priced.price().estimateCents()) + "|" + priced.price().basis().id();
     }
 
     static Map<String, AttributeValue> header(String pk, Instant hourStart, List<PricedUsageRow> rows,
