@@ -3,6 +3,7 @@ package org.costobservatory.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,6 +16,7 @@ import org.costobservatory.budget.HeadroomService;
 import org.costobservatory.domain.Budget;
 import org.costobservatory.json.Json;
 import org.costobservatory.log.Log;
+import org.costobservatory.metrics.Metrics;
 import org.costobservatory.store.AlertRecord;
 import org.costobservatory.store.AlertStore;
 import org.costobservatory.store.BudgetStore;
@@ -37,14 +39,16 @@ public final class BudgetRoutes {
     private final AlertEvaluation alerts;
     private final AlertStore alertStore;
     private final java.time.Clock clock;
+    private final Metrics metrics;
 
     public BudgetRoutes(BudgetStore budgets, HeadroomService headroom, AlertEvaluation alerts, AlertStore alertStore,
-                     java.time.Clock clock) {
+                     java.time.Clock clock, Metrics metrics) {
         this.budgets = Objects.requireNonNull(budgets);
         this.headroom = Objects.requireNonNull(headroom);
         this.alerts = Objects.requireNonNull(alerts);
         this.alertStore = Objects.requireNonNull(alertStore);
         this.clock = Objects.requireNonNull(clock);
+        this.metrics = Objects.requireNonNull(metrics);
     }
 
     /** @return the response, or empty when the path is not one of these routes */
@@ -81,6 +85,7 @@ public final class BudgetRoutes {
     }
 
     private ApiResponse headroom(ApiRequest request) {
+        long started = System.nanoTime();
         QueryParameters query = QueryParameters.parse(request.rawQuery(), Set.of("budget", "estimate_usd"));
         Optional<String> name = query.get("budget").map(BudgetRoutes::validName);
         BigDecimal estimate = estimate(query.get("estimate_usd"));
@@ -91,11 +96,15 @@ public final class BudgetRoutes {
             }
             HeadroomAnswer answer = headroom.answer(budget.get(), estimate);
             evaluateAlerts(List.of(answer));
-            return ApiResponse.json(200, HeadroomJson.answer(answer));
+            ApiResponse response = ApiResponse.json(200, HeadroomJson.answer(answer));
+            metrics.headroomCall(answer.decision().id(), Duration.ofNanos(System.nanoTime() - started));
+            return response;
         }
         List<HeadroomAnswer> answers = headroom.answerAll(estimate);
         evaluateAlerts(answers);
-        return ApiResponse.json(200, HeadroomJson.all(answers, estimate));
+        ApiResponse response = ApiResponse.json(200, HeadroomJson.all(answers, estimate));
+        metrics.headroomCall(HeadroomJson.mostRestrictive(answers).id(), Duration.ofNanos(System.nanoTime() - started));
+        return response;
     }
 
     /** Thresholds are checked on every headroom answer; a failed alert never changes the answer. */

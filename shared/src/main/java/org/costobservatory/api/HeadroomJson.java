@@ -15,11 +15,15 @@ final class HeadroomJson {
     private HeadroomJson() {
     }
 
+    /** The decision of a call without a budget: the most restrictive of all; allow when there are no budgets. */
+    static Decision mostRestrictive(List<HeadroomAnswer> answers) {
+        return answers.stream().map(HeadroomAnswer::decision).max(Enum::compareTo).orElse(Decision.ALLOW);
+    }
+
     /** Every budget, most constrained first, under the most restrictive decision. */
     static ObjectNode all(List<HeadroomAnswer> answers, BigDecimal estimateUsd) {
         ObjectNode root = Json.mapper().createObjectNode();
-        Decision overall = answers.stream().map(HeadroomAnswer::decision).max(Enum::compareTo).orElse(Decision.ALLOW);
-        root.put("decision", overall.id());
+        root.put("decision", mostRestrictive(answers).id());
         root.put("estimate_usd", estimateUsd.setScale(2, RoundingMode.HALF_UP));
         ArrayNode list = root.putArray("budgets");
         answers.forEach(answer -> list.add(answer(answer)));

@@ -31,8 +31,10 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
     public static final String ALERT_LEASE_SECONDS = "ALERT_LEASE_SECONDS";
     public static final String PRICE_TABLE_FILE = "PRICE_TABLE_FILE";
     public static final String DEADLINE_MARGIN_SECONDS = "DEADLINE_MARGIN_SECONDS";
+    public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
 
     public static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
+    public static final String DEFAULT_METRICS_NAMESPACE = "CostObservatory";
 
     public static Config fromEnv() {
         return fromEnv(System.getenv());
@@ -57,6 +59,19 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
                 optional(env, PRICE_TABLE_FILE).map(Path::of),
                 Duration.ofSeconds(integer(env, DEADLINE_MARGIN_SECONDS, 20, 0, 600)),
                 env);
+    }
+
+    /**
+     * The CloudWatch namespace of the functions' metrics; the template gives each stack its own
+     * ({@code CostObservatory/<stack>}) so two stacks in one account and region keep their figures apart.
+     */
+    public String metricsNamespace() {
+        String namespace = optional(environment, METRICS_NAMESPACE).orElse(DEFAULT_METRICS_NAMESPACE);
+        if (!namespace.matches("(?!AWS/)[A-Za-z0-9.\\-_/#:]{1,255}")) {
+            throw new ConfigException(METRICS_NAMESPACE + " must be 1 to 255 of A-Z a-z 0-9 . - _ / # : and not start "
+                    + "with AWS/, got '" + namespace + "'");
+        }
+        return namespace;
     }
 
     /** Ingest runs need the admin key from one of two places; fail at init if neither is set. */

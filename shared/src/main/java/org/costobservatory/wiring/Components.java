@@ -28,6 +28,7 @@ import org.costobservatory.ingest.AfterIngest;
 import org.costobservatory.ingest.CostReportJob;
 import org.costobservatory.ingest.IngestJob;
 import org.costobservatory.ingest.UsageReportJob;
+import org.costobservatory.metrics.Metrics;
 import org.costobservatory.pricing.PriceTable;
 import org.costobservatory.pricing.UsagePricer;
 import org.costobservatory.report.DashboardData;
@@ -70,6 +71,7 @@ public final class Components {
     private final SpendCalculator calculator;
     private final HeadroomService headroom;
     private final boolean alertsEnabled;
+    private final Metrics metrics;
     private AlertPublisher publisherInstance;
     private AdminReports adminReportsInstance;
 
@@ -78,6 +80,7 @@ public final class Components {
         this.clock = builder.clock;
         this.dynamo = builder.dynamo != null ? builder.dynamo : AwsClients.dynamoDb(config.environment());
         this.alertsEnabled = builder.alertsEnabled;
+        this.metrics = builder.metrics;
         String table = config.tableName();
         this.reports = new DynamoDbReportStore(dynamo, table);
         this.spend = new DynamoDbSpendStore(dynamo, table);
@@ -195,7 +198,12 @@ public final class Components {
 
     /** Threshold evaluation after every ingest run; nothing in review mode. */
     public AfterIngest budgetAlerts() {
-        return alertsEnabled ? new BudgetAlerts(headroom, thresholdAlerts()) : AfterIngest.NOTHING;
+        return alertsEnabled ? new BudgetAlerts(headroom, thresholdAlerts(), metrics) : AfterIngest.NOTHING;
+    }
+
+    /** Where the functions' CloudWatch metrics go; {@link Metrics#NONE} unless a handler asked for them. */
+    public Metrics metrics() {
+        return metrics;
     }
 
     /** False in review mode: thresholds are neither claimed nor published. */
@@ -229,7 +237,7 @@ public final class Components {
 
     /** The deployed routes plus {@code extra} groups (local mode adds its pull routes). */
     public ApiRouter router(boolean requireIamCaller, List<Function<ApiRequest, Optional<ApiResponse>>> extra) {
-        BudgetRoutes budgetRoutes = new BudgetRoutes(budgets, headroom, alertEvaluation(), alerts, clock);
+        BudgetRoutes budgetRoutes = new BudgetRoutes(budgets, headroom, alertEvaluation(), alerts, clock, metrics);
         ReportRoutes reportRoutes = new ReportRoutes(spendReports(), dashboardData(), watermarks, clock,
                 config.staleAfter());
         List<Function<ApiRequest, Optional<ApiResponse>>> routes = new ArrayList<>(List.of(budgetRoutes::handle,
@@ -254,6 +262,7 @@ public final class Components {
         private Supplier<AlertPublisher> publisher;
         private Supplier<AdminReports> adminReports;
         private boolean alertsEnabled = true;
+        private Metrics metrics = Metrics.NONE;
 
         private Builder(Config config) {
             this.config = Objects.requireNonNull(config);
@@ -277,6 +286,12 @@ public final class Components {
 
         public Builder adminReports(Supplier<AdminReports> value) {
             this.adminReports = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** CloudWatch metrics (the Lambda functions); local mode and the CLI record none. */
+        public Builder metrics(Metrics value) {
+            this.metrics = Objects.requireNonNull(value);
             return this;
         }
 
