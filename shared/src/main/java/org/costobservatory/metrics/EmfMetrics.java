@@ -33,8 +33,8 @@ import software.amazon.cloudwatchlogs.emf.sinks.ISink;
  *   <li>{@code Report} ({@code cost} or {@code usage}): {@code Rows}, {@code Buckets}, {@code DurationMs} per run
  *       that stored its window;</li>
  *   <li>no dimension: {@code DataLagMinutes} after every ingest run, failed ones too;</li>
- *   <li>{@code Decision} ({@code allow}, {@code warn}, {@code deny}), and no dimension for all calls together:
- *       {@code HeadroomCalls} and {@code HeadroomLatencyMs} per answered headroom call.</li>
+ *   <li>{@code Decision} ({@code allow}, {@code warn}, {@code deny}): {@code HeadroomCalls}, and no dimension:
+ *       {@code HeadroomLatencyMs}, per answered headroom call.</li>
  * </ul>
  * Dollars become doubles only here, because that is all CloudWatch stores; nothing reads them back.
  */
@@ -95,10 +95,13 @@ public final class EmfMetrics implements Metrics {
 
     @Override
     public void headroomCall(String decision, Duration latency) {
+        // Two documents, so each metric exists once: calls by decision, latency of every call together.
         emit("headroom call", logger -> {
-            // Two dimension sets: by decision, and every call together (for latency and the call rate).
-            logger.setDimensions(DimensionSet.of("Decision", decision), new DimensionSet());
+            logger.setDimensions(DimensionSet.of("Decision", decision));
             logger.putMetric("HeadroomCalls", 1, Unit.COUNT);
+        });
+        emit("headroom latency", logger -> {
+            logger.setDimensions(new DimensionSet());
             logger.putMetric("HeadroomLatencyMs", latency.toNanos() / 1_000_000.0, Unit.MILLISECONDS);
         });
     }

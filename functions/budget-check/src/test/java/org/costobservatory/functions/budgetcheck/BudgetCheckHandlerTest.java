@@ -174,12 +174,12 @@ class BudgetCheckHandlerTest {
         deployed.handleRequest(event("list-budgets.json"), new TestContext());
 
         assertThat(response.getStatusCode()).isEqualTo(200);
-        assertThat(lines).as("one document, for the headroom call only").hasSize(1);
-        JsonNode document = Json.mapper().readTree(lines.get(0));
-        assertThat(document.at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo("CostObservatory/test-stack");
-        assertThat(document.get("Decision").asText()).isEqualTo(body(response).get("decision").asText());
-        assertThat(document.get("HeadroomCalls").asInt()).isEqualTo(1);
-        assertThat(document.get("HeadroomLatencyMs").asDouble()).isPositive();
+        assertThat(lines).as("the headroom call's count and latency; nothing for the budget list").hasSize(2);
+        JsonNode calls = Json.mapper().readTree(lines.get(0));
+        assertThat(calls.at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo("CostObservatory/test-stack");
+        assertThat(calls.get("Decision").asText()).isEqualTo(body(response).get("decision").asText());
+        assertThat(calls.get("HeadroomCalls").asInt()).isEqualTo(1);
+        assertThat(Json.mapper().readTree(lines.get(1)).get("HeadroomLatencyMs").asDouble()).isPositive();
     }
 
     @Test
