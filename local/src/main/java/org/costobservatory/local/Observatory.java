@@ -62,7 +62,7 @@ public final class Observatory {
               budgets list [--format table|json]
               budgets set NAME (--limit USD --period daily|weekly|monthly | --preset ID [--seats N])
                   [--time-zone ZONE] [--workspace ID|default] [--api-key ID] [--model PREFIX]
-                  [--thresholds 50,75,100] [--warn PERCENT]
+                  [--thresholds 50,75,100] [--warn PERCENT] [--reset-notice true|false]
               budgets delete NAME
               budgets seed FILE        create or replace every budget in a YAML file
 
@@ -407,7 +407,7 @@ public final class Observatory {
         try (Target target = switch (action) {
             case "list", "set", "delete", "seed" -> {
                 arguments.allow("format", "limit", "period", "time-zone", "workspace", "api-key", "model", "thresholds",
-                        "warn", "preset", "seats", "url", "table", "data-dir");
+                        "warn", "preset", "seats", "reset-notice", "url", "table", "data-dir");
                 yield target(arguments, false);
             }
             default -> throw new LocalUsageException("budgets takes list, set, delete or seed, not '" + action + "'");
@@ -462,6 +462,12 @@ public final class Observatory {
         arguments.value("preset").ifPresent(v -> body.put("preset", v));
         arguments.value("seats").ifPresent(v -> body.put("seats", Integer.parseInt(v)));
         arguments.value("warn").ifPresent(v -> body.put("warn_percent", decimal(v, "--warn")));
+        arguments.value("reset-notice").ifPresent(v -> {
+            if (!v.equals("true") && !v.equals("false")) {
+                throw new LocalUsageException("--reset-notice must be true or false, got '" + v + "'");
+            }
+            body.put("reset_notice", Boolean.parseBoolean(v));
+        });
         arguments.value("thresholds").ifPresent(v -> {
             ArrayNode list = body.putArray("thresholds_percent");
             for (String part : v.split(",")) {

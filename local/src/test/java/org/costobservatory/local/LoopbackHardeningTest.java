@@ -162,13 +162,18 @@ class LoopbackHardeningTest {
         Observatory cli = new Observatory(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), LocalServerTest.CLOCK);
 
-        int set = cli.run(new String[]{"budgets", "set", "from-cli", "--limit", "5", "--period", "weekly", "--url",
-                "http://localhost:" + port});
+        int set = cli.run(new String[]{"budgets", "set", "from-cli", "--limit", "5", "--period", "weekly",
+                "--reset-notice", "false", "--url", "http://localhost:" + port});
+        String saved = send("GET", "/v1/budgets/from-cli", host(own()), "").body();
         int list = cli.run(new String[]{"budgets", "list", "--url", server.url().toString()});
         int delete = cli.run(new String[]{"budgets", "delete", "from-cli", "--url", server.url().toString()});
 
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
         assertThat(new int[]{set, list, delete}).containsOnly(0);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("saved ").contains("from-cli").contains("deleted");
+        assertThat(saved).contains("\"reset_notice\":false");
+        assertThat(cli.run(new String[]{"budgets", "set", "x", "--limit", "5", "--period", "daily", "--reset-notice",
+                "maybe", "--url", server.url().toString()})).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--reset-notice must be true or false");
     }
 }

@@ -11,6 +11,7 @@ import org.costobservatory.alert.AlertEvaluation;
 import org.costobservatory.alert.AlertPublisher;
 import org.costobservatory.alert.BudgetAlerts;
 import org.costobservatory.alert.OnceNotices;
+import org.costobservatory.alert.ResetNotices;
 import org.costobservatory.alert.SnsAlertPublisher;
 import org.costobservatory.alert.ThresholdAlerts;
 import org.costobservatory.anthropic.AdminReports;
@@ -196,9 +197,22 @@ public final class Components {
         return alertsEnabled ? thresholdAlerts() : AlertEvaluation.OFF;
     }
 
-    /** Threshold evaluation after every ingest run; nothing in review mode. */
+    /** The notice that a new period re-armed a budget that alerted in the last one. */
+    public ResetNotices resetNotices() {
+        return new ResetNotices(alerts, onceNotices());
+    }
+
+    /**
+     * After every ingest run: reset notices, then thresholds, for every budget, and each budget's metrics; nothing in
+     * review mode.
+     */
     public AfterIngest budgetAlerts() {
-        return alertsEnabled ? new BudgetAlerts(headroom, thresholdAlerts(), metrics) : AfterIngest.NOTHING;
+        if (!alertsEnabled) {
+            return AfterIngest.NOTHING;
+        }
+        ResetNotices resets = resetNotices();
+        ThresholdAlerts thresholds = thresholdAlerts();
+        return new BudgetAlerts(headroom, answer -> resets.evaluate(answer) + thresholds.evaluate(answer), metrics);
     }
 
     /** Where the functions' CloudWatch metrics go; {@link Metrics#NONE} unless a handler asked for them. */
