@@ -424,7 +424,7 @@ public final class Observatory {
                     for (JsonNode b : list.path("budgets")) {
                         rows.add(List.of(b.path("name").asText(), usd(b, "limit_usd"), b.path("period").asText(),
                                 b.path("time_zone").asText(),
-                                b.path("scope").toString(), b.path("thresholds_percent").toString(),
+                                scope(b), b.path("thresholds_percent").toString(),
                                 b.path("warn_percent").asText()));
                     }
                     printTable(rows);
@@ -452,6 +452,26 @@ public final class Observatory {
             }
             return 0;
         }
+    }
+
+    /** "whole organisation", or the scope's fields with names beside ids: "workspace Research Agents (wrkspc_…)". */
+    static String scope(JsonNode budget) {
+        JsonNode scope = budget.path("scope");
+        if (scope.isEmpty()) {
+            return "whole organisation";
+        }
+        List<String> parts = new ArrayList<>();
+        scope.fields().forEachRemaining(field -> {
+            String label = switch (field.getKey()) {
+                case "workspace_id" -> "workspace";
+                case "api_key_id" -> "API key";
+                default -> field.getKey();
+            };
+            String id = field.getValue().asText();
+            String name = budget.path("scope_names").path(field.getKey()).asText("");
+            parts.add(label + " " + (name.isEmpty() ? id : name.equalsIgnoreCase(id) ? name : name + " (" + id + ")"));
+        });
+        return String.join(", ", parts);
     }
 
     private static ObjectNode budgetBody(Arguments arguments) {

@@ -23,6 +23,7 @@ import org.costobservatory.anthropic.ReportJsonWriter;
 import org.costobservatory.anthropic.RetryPolicy;
 import org.costobservatory.anthropic.StaticAdminKey;
 import org.costobservatory.config.Config;
+import org.costobservatory.domain.ApiKey;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
 import org.costobservatory.domain.ReportKind;
@@ -91,6 +92,9 @@ final class Fixture {
         api.server().stubFor(get(urlPathEqualTo(FakeAdminApi.WORKSPACES_PATH)).willReturn(json(
                 ReportJsonWriter.workspacesPage(List.of(new Workspace(SUPPORT, "Support Bot", Optional.empty()),
                         new Workspace(BATCH, "Nightly Batch", Optional.empty())), false))));
+        api.server().stubFor(get(urlPathEqualTo(FakeAdminApi.API_KEYS_PATH)).willReturn(json(
+                ReportJsonWriter.apiKeysPage(List.of(new ApiKey("apikey_01Support", "support-bot", "active", SUPPORT),
+                        new ApiKey("apikey_01Batch", "nightly-batch", "inactive", BATCH)), false))));
     }
 
     /** A second system on the same table (a concurrent or later run), without interceptors. */

@@ -31,7 +31,7 @@ final class TemplateReview {
      * HOLD and AUDIT join this list, and {@link #API_WRITES}, when budget-check starts writing them.
      */
     static final Set<String> ITEM_TYPES = Set.of("COST#*", "USAGE#*", "SPEND#*", "SCOPES", "WATERMARK", "WORKSPACE",
-            "BUDGET", "ALERT", "NOTICE");
+            "API_KEY", "BUDGET", "ALERT", "NOTICE");
     /** All a function behind the HTTP API may write: budgets, and the alerts a headroom check claims. */
     static final Set<String> API_WRITES = Set.of("BUDGET", "ALERT");
     /** Budgets are the operator's: a scheduled (ingest) function never writes them. */

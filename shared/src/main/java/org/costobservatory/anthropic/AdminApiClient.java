@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
+import org.costobservatory.domain.ApiKey;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.UsageBucket;
 import org.costobservatory.domain.Workspace;
@@ -57,9 +58,11 @@ public final class AdminApiClient implements AdminReports {
     static final String COST_REPORT_PATH = "/v1/organizations/cost_report";
     static final String USAGE_REPORT_PATH = "/v1/organizations/usage_report/messages";
     static final String WORKSPACES_PATH = "/v1/organizations/workspaces";
+    static final String API_KEYS_PATH = "/v1/organizations/api_keys";
     static final List<String> COST_GROUP_BY = List.of("workspace_id", "description");
     static final int COST_MAX_DAYS_PER_PAGE = 31;
     static final int WORKSPACES_PER_PAGE = 1000;
+    static final int API_KEYS_PER_PAGE = 1000;
 
     private static final Log LOG = Log.get(AdminApiClient.class);
 
@@ -188,6 +191,19 @@ public final class AdminApiClient implements AdminReports {
             WorkspacePage page = parser.parseWorkspacePage(body);
             return new Page<>(page.workspaces(), page.hasMore(), page.lastId());
         }, (workspaces, page) -> all.addAll(workspaces));
+        return List.copyOf(all);
+    }
+
+    /** No {@code status} filter: every key is listed, so old usage of archived or expired keys keeps a name. */
+    @Override
+    public List<ApiKey> apiKeys(Deadline deadline) {
+        Objects.requireNonNull(deadline, "deadline");
+        List<Param> query = List.of(new Param("limit", Integer.toString(API_KEYS_PER_PAGE)));
+        List<ApiKey> all = new ArrayList<>();
+        paginate(API_KEYS_PATH, query, Map.of(), "after_id", deadline, body -> {
+            ApiKeyPage page = parser.parseApiKeyPage(body);
+            return new Page<>(page.keys(), page.hasMore(), page.lastId());
+        }, (keys, page) -> all.addAll(keys));
         return List.copyOf(all);
     }
 

@@ -2,6 +2,7 @@ package org.costobservatory.anthropic;
 
 import java.time.LocalDate;
 import java.util.List;
+import org.costobservatory.domain.ApiKey;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.UsageBucket;
 import org.costobservatory.domain.Workspace;
@@ -29,4 +30,7 @@ public interface AdminReports {
 
     /** Lists every workspace, archived ones included (the Default workspace is never listed). */
     List<Workspace> workspaces(Deadline deadline);
+
+    /** Lists every API key, whatever its status (old usage may belong to an archived, inactive or expired key). */
+    List<ApiKey> apiKeys(Deadline deadline);
 }

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import org.costobservatory.domain.ApiKey;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
 import org.costobservatory.domain.Dimensions;
@@ -104,6 +105,39 @@ public final class ReportJsonWriter {
             nullableString(json, "first_id", workspaces.isEmpty() ? null : workspaces.get(0).id());
             json.writeBooleanField("has_more", hasMore);
             nullableString(json, "last_id", workspaces.isEmpty() ? null : workspaces.get(workspaces.size() - 1).id());
+            json.writeEndObject();
+        });
+    }
+
+    /**
+     * A page of {@code GET /v1/organizations/api_keys}, with {@code first_id}/{@code last_id} taken from the list. The
+     * key hint, creator and dates are made up from the id; the Default workspace is {@code "workspace_id": null}.
+     */
+    public static String apiKeysPage(List<ApiKey> keys, boolean hasMore) {
+        return write(json -> {
+            json.writeStartObject();
+            json.writeArrayFieldStart("data");
+            for (ApiKey key : keys) {
+                json.writeStartObject();
+                json.writeStringField("id", key.id());
+                json.writeStringField("type", "api_key");
+                json.writeStringField("name", key.name());
+                json.writeStringField("status", key.status());
+                workspace(json, key.workspaceId());
+                json.writeStringField("created_at", "2026-01-05T09:00:00Z");
+                json.writeObjectFieldStart("created_by");
+                json.writeStringField("id", "user_01Admin");
+                json.writeStringField("type", "user");
+                json.writeEndObject();
+                json.writeNullField("expires_at");
+                json.writeStringField("partial_key_hint", "sk-ant-api03-" + key.id().substring(
+                        Math.max(0, key.id().length() - 3)) + "...AAAA");
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            nullableString(json, "first_id", keys.isEmpty() ? null : keys.get(0).id());
+            json.writeBooleanField("has_more", hasMore);
+            nullableString(json, "last_id", keys.isEmpty() ? null : keys.get(keys.size() - 1).id());
             json.writeEndObject();
         });
     }

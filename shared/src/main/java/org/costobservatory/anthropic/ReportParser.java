@@ -22,8 +22,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.IntConsumer;
 import java.util.function.LongConsumer;
+import org.costobservatory.domain.ApiKey;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
+import org.costobservatory.domain.Dimensions;
 import org.costobservatory.domain.UsageBucket;
 import org.costobservatory.domain.UsageRow;
 import org.costobservatory.domain.Workspace;
@@ -79,6 +81,11 @@ public final class ReportParser {
     /** Parses one page of {@code GET /v1/organizations/workspaces}. */
     public WorkspacePage parseWorkspacePage(byte[] body) {
         return parse(body, "workspace list", this::readWorkspacePage);
+    }
+
+    /** Parses one page of {@code GET /v1/organizations/api_keys}. */
+    public ApiKeyPage parseApiKeyPage(byte[] body) {
+        return parse(body, "API key list", this::readApiKeyPage);
     }
 
     @FunctionalInterface
@@ -426,6 +433,43 @@ public final class ReportParser {
             throw at.fail("id", "is missing");
         }
         return new Workspace(id, name == null || name.isBlank() ? id : name, Optional.ofNullable(archivedAt));
+    }
+
+    // ---- API keys -------------------------------------------------------------------------------------------------
+
+    private ApiKeyPage readApiKeyPage(JsonParser parser, Position at) throws IOException {
+        Envelope<List<ApiKey>> page = readEnvelope(parser, at, "last_id", this::readApiKeys);
+        return new ApiKeyPage(page.data(), page.hasMore(), page.cursor());
+    }
+
+    private List<ApiKey> readApiKeys(JsonParser parser, Position at) throws IOException {
+        return readArray(parser, at, "data", at::enterBucket, "an API key", ReportParser::readApiKey);
+    }
+
+    /** Only what names a key; the key hint, creator and dates are skipped. */
+    private static ApiKey readApiKey(JsonParser parser, Position at) throws IOException {
+        String id = null;
+        String name = null;
+        String status = null;
+        String workspaceId = null;
+        JsonToken field;
+        while ((field = parser.nextToken()) == JsonToken.FIELD_NAME) {
+            String fieldName = parser.currentName();
+            parser.nextToken();
+            switch (fieldName) {
+                case "id" -> id = readNullableString(parser, at, "id");
+                case "name" -> name = readNullableString(parser, at, "name");
+                case "status" -> status = readNullableString(parser, at, "status");
+                case "workspace_id" -> workspaceId = readNullableString(parser, at, "workspace_id");
+                default -> parser.skipChildren();
+            }
+        }
+        expectObjectEnd(field, at);
+        if (id == null || id.isBlank()) {
+            throw at.fail("id", "is missing");
+        }
+        return new ApiKey(id, name == null || name.isBlank() ? id : name, status == null ? "unknown" : status,
+                workspaceId == null ? Dimensions.DEFAULT_WORKSPACE : workspaceId);
     }
 
     // ---- shared readers -------------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ public final class BudgetJson {
     private static final Set<String> FIELDS = Set.of("name", "limit_usd", "period", "time_zone", "scope",
             "thresholds_percent", "warn_percent", "preset", "seats", "reset_notice");
     /** Fields a client may echo back from a GET; they are ignored. */
-    private static final Set<String> READ_ONLY = Set.of("updated_at");
+    private static final Set<String> READ_ONLY = Set.of("updated_at", "scope_names");
     private static final Set<String> SCOPE_FIELDS = Set.of("workspace_id", "api_key_id", "model");
     private static final BigDecimal MAX_LIMIT = new BigDecimal("1000000000");
     private static final BigDecimal MAX_PERCENT = new BigDecimal("10000");

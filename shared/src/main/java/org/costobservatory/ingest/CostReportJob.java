@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Objects;
 import org.costobservatory.anthropic.AdminApiException;
 import org.costobservatory.anthropic.AdminReports;
+import org.costobservatory.domain.ApiKey;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.ReportKind;
 import org.costobservatory.domain.Workspace;
 import org.costobservatory.log.Log;
+import org.costobservatory.store.ApiKeyStore;
 import org.costobservatory.store.ReportStore;
 import org.costobservatory.store.WatermarkStore;
 import org.costobservatory.store.WorkspaceStore;
@@ -28,16 +30,19 @@ public final class CostReportJob {
     private final ReportStore store;
     private final WatermarkStore watermarks;
     private final WorkspaceStore workspaces;
+    private final ApiKeyStore apiKeys;
     private final AfterIngest afterIngest;
     private final Clock clock;
     private final int lookbackDays;
 
     public CostReportJob(AdminReports reports, ReportStore store, WatermarkStore watermarks,
-                         WorkspaceStore workspaces, AfterIngest afterIngest, Clock clock, int lookbackDays) {
+                         WorkspaceStore workspaces, ApiKeyStore apiKeys, AfterIngest afterIngest, Clock clock,
+                         int lookbackDays) {
         this.reports = Objects.requireNonNull(reports);
         this.store = Objects.requireNonNull(store);
         this.watermarks = Objects.requireNonNull(watermarks);
         this.workspaces = Objects.requireNonNull(workspaces);
+        this.apiKeys = Objects.requireNonNull(apiKeys);
         this.afterIngest = Objects.requireNonNull(afterIngest);
         this.clock = Objects.requireNonNull(clock);
         this.lookbackDays = lookbackDays;
@@ -62,17 +67,24 @@ public final class CostReportJob {
                 run.pageDone(page);
             });
         }
-        refreshWorkspaceNames(deadline);
+        refreshNames(deadline);
         return run.finish().withAlertsSent(afterIngest.run());
     }
 
     /** Names are for display only, so a failure here is logged rather than failing a run whose data is stored. */
-    private void refreshWorkspaceNames(Deadline deadline) {
+    private void refreshNames(Deadline deadline) {
         try {
             List<Workspace> listed = reports.workspaces(deadline);
             workspaces.putAll(listed);
         } catch (AdminApiException e) {
             LOG.warn("could not refresh workspace names; reports keep the names stored before",
+                    "error_type", e.getClass().getSimpleName(), "error", e.getMessage());
+        }
+        try {
+            List<ApiKey> listed = reports.apiKeys(deadline);
+            apiKeys.putAll(listed);
+        } catch (AdminApiException e) {
+            LOG.warn("could not refresh API key names; reports keep the names stored before",
                     "error_type", e.getClass().getSimpleName(), "error", e.getMessage());
         }
     }

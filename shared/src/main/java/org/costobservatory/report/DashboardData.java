@@ -26,6 +26,7 @@ import org.costobservatory.domain.ReportKind;
 import org.costobservatory.domain.SpendScope;
 import org.costobservatory.store.AlertRecord;
 import org.costobservatory.store.AlertStore;
+import org.costobservatory.store.ApiKeyStore;
 import org.costobservatory.store.BudgetStore;
 import org.costobservatory.store.SpendStore;
 import org.costobservatory.store.Watermark;
@@ -43,9 +44,14 @@ public final class DashboardData {
     public record Slice(String key, String name, BigDecimal usd) {
     }
 
+    /**
+     * @param workspaceNames workspace id to name, {@code default} included
+     * @param apiKeyNames    API key id to name, for keys the Admin API listed
+     */
     public record View(Instant generatedAt, List<BudgetView> budgets, PeriodWindow month, List<Slice> byModel,
                        List<Slice> byWorkspace, List<AlertRecord> recentAlerts, Optional<Watermark> cost,
-                       Optional<Watermark> usage, Duration staleAfter) {
+                       Optional<Watermark> usage, Duration staleAfter, Map<String, String> workspaceNames,
+                       Map<String, String> apiKeyNames) {
         public boolean stale() {
             return usage.map(u -> Duration.between(u.storedThrough(), generatedAt).compareTo(staleAfter) > 0)
                     .orElse(true);
@@ -58,17 +64,20 @@ public final class DashboardData {
     private final SpendCalculator calculator;
     private final SpendStore spend;
     private final WorkspaceStore workspaces;
+    private final ApiKeyStore apiKeys;
     private final AlertStore alerts;
     private final WatermarkStore watermarks;
     private final Clock clock;
     private final Duration staleAfter;
 
     public DashboardData(BudgetStore budgets, SpendCalculator calculator, SpendStore spend, WorkspaceStore workspaces,
-                         AlertStore alerts, WatermarkStore watermarks, Clock clock, Duration staleAfter) {
+                         ApiKeyStore apiKeys, AlertStore alerts, WatermarkStore watermarks, Clock clock,
+                         Duration staleAfter) {
         this.budgets = Objects.requireNonNull(budgets);
         this.calculator = Objects.requireNonNull(calculator);
         this.spend = Objects.requireNonNull(spend);
         this.workspaces = Objects.requireNonNull(workspaces);
+        this.apiKeys = Objects.requireNonNull(apiKeys);
         this.alerts = Objects.requireNonNull(alerts);
         this.watermarks = Objects.requireNonNull(watermarks);
         this.clock = Objects.requireNonNull(clock);
@@ -111,7 +120,7 @@ public final class DashboardData {
         List<AlertRecord> recent = alerts.list(Optional.empty());
         return new View(now, views, organisation.period(), byModel, byWorkspace,
                 recent.subList(0, Math.min(RECENT_ALERTS, recent.size())), watermarks.get(ReportKind.COST),
-                watermarks.get(ReportKind.USAGE), staleAfter);
+                watermarks.get(ReportKind.USAGE), staleAfter, names, apiKeys.names());
     }
 
     /**

@@ -35,6 +35,7 @@ import org.costobservatory.pricing.UsagePricer;
 import org.costobservatory.report.DashboardData;
 import org.costobservatory.report.Reports;
 import org.costobservatory.store.AlertStore;
+import org.costobservatory.store.ApiKeyStore;
 import org.costobservatory.store.BudgetStore;
 import org.costobservatory.store.NoticeStore;
 import org.costobservatory.store.ReportStore;
@@ -42,6 +43,7 @@ import org.costobservatory.store.SpendStore;
 import org.costobservatory.store.WatermarkStore;
 import org.costobservatory.store.WorkspaceStore;
 import org.costobservatory.store.dynamodb.DynamoDbAlertStore;
+import org.costobservatory.store.dynamodb.DynamoDbApiKeyStore;
 import org.costobservatory.store.dynamodb.DynamoDbBudgetStore;
 import org.costobservatory.store.dynamodb.DynamoDbNoticeStore;
 import org.costobservatory.store.dynamodb.DynamoDbReportStore;
@@ -63,6 +65,7 @@ public final class Components {
     private final SpendStore spend;
     private final WatermarkStore watermarks;
     private final WorkspaceStore workspaces;
+    private final ApiKeyStore apiKeys;
     private final BudgetStore budgets;
     private final AlertStore alerts;
     private final NoticeStore notices;
@@ -87,6 +90,7 @@ public final class Components {
         this.spend = new DynamoDbSpendStore(dynamo, table);
         this.watermarks = new DynamoDbWatermarkStore(dynamo, table);
         this.workspaces = new DynamoDbWorkspaceStore(dynamo, table);
+        this.apiKeys = new DynamoDbApiKeyStore(dynamo, table);
         this.budgets = new DynamoDbBudgetStore(dynamo, table);
         this.alerts = new DynamoDbAlertStore(dynamo, table);
         this.notices = new DynamoDbNoticeStore(dynamo, table);
@@ -141,6 +145,10 @@ public final class Components {
         return workspaces;
     }
 
+    public ApiKeyStore apiKeys() {
+        return apiKeys;
+    }
+
     public BudgetStore budgets() {
         return budgets;
     }
@@ -159,12 +167,12 @@ public final class Components {
 
     /** Finance-style exports of the stored reports. */
     public Reports spendReports() {
-        return new Reports(reports, workspaces, watermarks);
+        return new Reports(reports, workspaces, apiKeys, watermarks);
     }
 
     /** What the dashboard shows. */
     public DashboardData dashboardData() {
-        return new DashboardData(budgets, calculator, spend, workspaces, alerts, watermarks, clock,
+        return new DashboardData(budgets, calculator, spend, workspaces, apiKeys, alerts, watermarks, clock,
                 config.staleAfter());
     }
 
@@ -227,7 +235,7 @@ public final class Components {
 
     /** The cost report run, as the daily function, local mode and the CLI run it. */
     public CostReportJob costReportJob() {
-        return new CostReportJob(adminReports(), reports, watermarks, workspaces, budgetAlerts(), clock,
+        return new CostReportJob(adminReports(), reports, watermarks, workspaces, apiKeys, budgetAlerts(), clock,
                 config.costLookbackDays());
     }
 
@@ -251,7 +259,8 @@ public final class Components {
 
     /** The deployed routes plus {@code extra} groups (local mode adds its pull routes). */
     public ApiRouter router(boolean requireIamCaller, List<Function<ApiRequest, Optional<ApiResponse>>> extra) {
-        BudgetRoutes budgetRoutes = new BudgetRoutes(budgets, headroom, alertEvaluation(), alerts, clock, metrics);
+        BudgetRoutes budgetRoutes = new BudgetRoutes(budgets, headroom, alertEvaluation(), alerts, clock, metrics,
+                workspaces, apiKeys);
         ReportRoutes reportRoutes = new ReportRoutes(spendReports(), dashboardData(), watermarks, clock,
                 config.staleAfter());
         List<Function<ApiRequest, Optional<ApiResponse>>> routes = new ArrayList<>(List.of(budgetRoutes::handle,

@@ -34,6 +34,7 @@ public final class FakeAdminApi implements AutoCloseable, BeforeEachCallback, Af
     public static final String COST_PATH = AdminApiClient.COST_REPORT_PATH;
     public static final String USAGE_PATH = AdminApiClient.USAGE_REPORT_PATH;
     public static final String WORKSPACES_PATH = AdminApiClient.WORKSPACES_PATH;
+    public static final String API_KEYS_PATH = AdminApiClient.API_KEYS_PATH;
     /** "Now" in every client test: the early hours of 2026-08-14 UTC, so 2026-08-13 is the last complete day. */
     public static final String NOW = "2026-08-14T02:30:00Z";
     /** Short enough to keep timeout tests fast, long enough for a loaded build machine. */

@@ -20,11 +20,13 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.costobservatory.anthropic.ReportJsonWriter;
+import org.costobservatory.domain.ApiKey;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.UsageBucket;
 import org.costobservatory.domain.UsageRow;
@@ -97,6 +99,7 @@ public final class DemoAdminApi implements AutoCloseable {
                 case "/v1/organizations/cost_report" -> costReport(exchange, query);
                 case "/v1/organizations/usage_report/messages" -> usageReport(exchange, query);
                 case "/v1/organizations/workspaces" -> workspaces(exchange, query);
+                case "/v1/organizations/api_keys" -> apiKeys(exchange, query);
                 default -> error(exchange, 404, "not_found_error", "The requested resource could not be found.");
             }
         } catch (IllegalArgumentException e) {
@@ -188,6 +191,25 @@ public final class DemoAdminApi implements AutoCloseable {
         }
         List<Workspace> page = all.subList(from, Math.min(all.size(), from + limit));
         respond(exchange, ReportJsonWriter.workspacesPage(page, from + limit < all.size()));
+    }
+
+    /** Every status unless {@code status} is given, paged by id like the real list. */
+    private void apiKeys(HttpExchange exchange, Map<String, List<String>> query) throws IOException {
+        Optional<String> status = Optional.ofNullable(query.get("status")).map(values -> values.get(0));
+        List<ApiKey> all = organisation.apiKeys().stream()
+                .filter(key -> status.isEmpty() || key.status().equals(status.get())).toList();
+        String after = query.getOrDefault("after_id", List.of("")).get(0);
+        int limit = limit(query, 20, 1000);
+        int from = 0;
+        if (!after.isEmpty()) {
+            for (int i = 0; i < all.size(); i++) {
+                if (all.get(i).id().equals(after)) {
+                    from = i + 1;
+                }
+            }
+        }
+        List<ApiKey> page = all.subList(from, Math.min(all.size(), from + limit));
+        respond(exchange, ReportJsonWriter.apiKeysPage(page, from + limit < all.size()));
     }
 
     private static Instant window(Map<String, List<String>> query, String name, Instant fallback) {

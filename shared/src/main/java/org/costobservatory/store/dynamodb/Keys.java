@@ -24,6 +24,7 @@ import org.costobservatory.domain.SpendScope;
  * SCOPES                     workspace:wrkspc_1       registry of rollup scopes
  * WATERMARK                  cost | usage             progress of a report
  * WORKSPACE                  wrkspc_1                 workspace name
+ * API_KEY                    apikey_01                API key name, status and workspace
  * BUDGET                     team-agents              a budget
  * ALERT                      team-agents#2026-11-01#075  one threshold of one budget period
  * NOTICE                     drift#2026-11-20         one notice sent at most once (drift, anomaly, forecast, ...)
@@ -38,6 +39,7 @@ public final class Keys {
     public static final String SCOPES = "SCOPES";
     public static final String WATERMARK = "WATERMARK";
     public static final String WORKSPACE = "WORKSPACE";
+    public static final String API_KEY = "API_KEY";
     public static final String BUDGET = "BUDGET";
     public static final String ALERT = "ALERT";
     public static final String NOTICE = "NOTICE";

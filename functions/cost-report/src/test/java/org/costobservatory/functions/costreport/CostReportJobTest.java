@@ -29,6 +29,7 @@ import org.costobservatory.anthropic.ReportJsonWriter;
 import org.costobservatory.anthropic.ReportParseException;
 import org.costobservatory.anthropic.StaticAdminKey;
 import org.costobservatory.config.Config;
+import org.costobservatory.domain.ApiKey;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
 import org.costobservatory.domain.ReportKind;
@@ -79,6 +80,9 @@ class CostReportJobTest {
                 ReportJsonWriter.workspacesPage(List.of(new Workspace(SUPPORT, "Support Bot", Optional.empty()),
                         new Workspace(BATCH, "Nightly Batch", Optional.of(Instant.parse("2026-07-01T00:00:00Z")))),
                         false))));
+        api.server().stubFor(get(urlPathEqualTo(FakeAdminApi.API_KEYS_PATH)).willReturn(json(
+                ReportJsonWriter.apiKeysPage(List.of(new ApiKey("apikey_01Support", "support-bot-prod", "active",
+                        SUPPORT), new ApiKey("apikey_01Old", "old-batch", "archived", BATCH)), false))));
     }
 
     private static CostRow row(String date, String workspace, String costType, String model, String tier,
@@ -160,6 +164,9 @@ class CostReportJobTest {
         // AND the workspace names, the archived one included, and the Default workspace
         assertThat(components.workspaces().names()).containsEntry(SUPPORT, "Support Bot")
                 .containsEntry(BATCH, "Nightly Batch").containsEntry("default", "Default");
+        // AND the API key names, the archived key's too
+        assertThat(components.apiKeys().names()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "apikey_01Support", "support-bot-prod", "apikey_01Old", "old-batch"));
         // AND the request asked for whole UTC days, grouped by workspace and description
         api.server().verify(getRequestedFor(urlPathEqualTo(FakeAdminApi.COST_PATH))
                 .withQueryParam("starting_at", equalTo("2026-08-09T00:00:00Z"))
