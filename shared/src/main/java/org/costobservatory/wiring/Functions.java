@@ -25,8 +25,8 @@ public final class Functions {
     /** As {@link #budgetCheck()}, from {@code env}, with each metric document given to {@code metricLines}. */
     public static ApiRouter budgetCheck(Map<String, String> env, Consumer<String> metricLines) {
         Config config = Config.fromEnv(env);
-        return Components.builder(config).metrics(new EmfMetrics(config.metricsNamespace(), metricLines)).build()
-                .router(true);
+        return Components.builder(config).metrics(new EmfMetrics(config.metricsNamespace(), metricLines).prime())
+                .build().router(true);
     }
 
     /**
@@ -42,7 +42,7 @@ public final class Functions {
         Config config = Config.fromEnv(env);
         config.requireAdminKeySource();
         Components components = Components.builder(config)
-                .metrics(new EmfMetrics(config.metricsNamespace(), metricLines)).build();
+                .metrics(new EmfMetrics(config.metricsNamespace(), metricLines).prime()).build();
         components.adminReports();
         return new IngestInvocation(report, components.ingestJob(report), components.clock(),
                 config.deadlineMargin(), components.metrics(), components.watermarks());

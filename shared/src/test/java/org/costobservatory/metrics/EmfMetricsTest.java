@@ -123,6 +123,15 @@ class EmfMetricsTest {
     }
 
     @Test
+    void primingAtInitWritesNothing() throws Exception {
+        assertThat(metrics.prime()).isSameAs(metrics);
+        assertThat(lines).isEmpty();
+
+        metrics.dataLag(Duration.ofMinutes(1));
+        assertThat(only().path("DataLagMinutes").asDouble()).isEqualTo(1.0);
+    }
+
+    @Test
     void aNamespaceCloudWatchWouldRefuseIsRefusedAtStart() {
         assertThatThrownBy(() -> new EmfMetrics("AWS/Lambda", lines::add)).hasMessageContaining("AWS/");
         assertThatThrownBy(() -> new EmfMetrics("cost observatory", lines::add))
