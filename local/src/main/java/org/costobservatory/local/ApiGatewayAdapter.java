@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,7 +29,8 @@ import org.costobservatory.log.Log;
 /**
  * Serves a Lambda API handler on a loopback port: each HTTP request becomes the {@code APIGatewayV2HTTPEvent}
  * (payload version 2.0) that API Gateway would send, and the handler's response goes back unchanged. There is no
- * authorisation; the server listens on 127.0.0.1 only.
+ * authorisation; the server listens on 127.0.0.1 only, and {@link LoopbackGuard} refuses what a web page could send
+ * it (a foreign {@code Host}, a cross-site write, a body that is not JSON) before the handler is called.
  */
 public final class ApiGatewayAdapter implements AutoCloseable {
     private static final Log LOG = Log.get(ApiGatewayAdapter.class);
@@ -39,6 +41,7 @@ public final class ApiGatewayAdapter implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler;
+    private final LoopbackGuard guard;
 
     public ApiGatewayAdapter(int port, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler,
                              int threads) throws IOException {
@@ -51,6 +54,7 @@ public final class ApiGatewayAdapter implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.createContext("/", this::serve);
+        this.guard = new LoopbackGuard(server.getAddress().getPort());
         server.start();
     }
 
@@ -74,6 +78,15 @@ public final class ApiGatewayAdapter implements AutoCloseable {
                                 .getBytes(StandardCharsets.UTF_8));
                 return;
             }
+            Optional<LoopbackGuard.Refusal> refusal = guard.check(exchange.getRequestMethod(), headers(exchange),
+                    body.length > 0);
+            if (refusal.isPresent()) {
+                LOG.warn("refused a request a web page could have sent", "status", refusal.get().status(),
+                        "method", exchange.getRequestMethod());
+                send(exchange, refusal.get().status(), Map.of("content-type", "application/json"),
+                        refusal.get().body());
+                return;
+            }
             APIGatewayV2HTTPResponse response = handler.handleRequest(toEvent(exchange, body),
                     new LocalLambdaContext("budget-check", Duration.ofSeconds(29)));
             byte[] out = response.getBody() == null ? new byte[0]
@@ -86,13 +99,19 @@ public final class ApiGatewayAdapter implements AutoCloseable {
         }
     }
 
+    /** The request's headers with lower-case names, repeated values joined with commas (as API Gateway does). */
+    static Map<String, String> headers(HttpExchange exchange) {
+        Map<String, String> headers = new HashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) ->
+                headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+        return headers;
+    }
+
     static APIGatewayV2HTTPEvent toEvent(HttpExchange exchange, byte[] body) {
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
         String path = exchange.getRequestURI().getRawPath();
         String query = exchange.getRequestURI().getRawQuery();
-        Map<String, String> headers = new HashMap<>();
-        exchange.getRequestHeaders().forEach((name, values) ->
-                headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+        Map<String, String> headers = headers(exchange);
         Map<String, String> parameters = new HashMap<>();
         if (query != null && !query.isEmpty()) {
             for (String pair : query.split("&")) {

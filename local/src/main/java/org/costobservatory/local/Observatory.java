@@ -32,6 +32,12 @@ import org.costobservatory.domain.ReportKind;
 import org.costobservatory.json.Json;
 import org.costobservatory.log.Log;
 import org.costobservatory.log.Secrets;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * The {@code observatory} command: {@code serve} runs everything on this machine; the other commands review and
@@ -63,9 +69,14 @@ public final class Observatory {
               budgets list [--format table|json]
               budgets set NAME (--limit USD --period daily|weekly|monthly | --preset ID [--seats N])
                   [--time-zone ZONE] [--workspace ID|default] [--api-key ID] [--model PREFIX]
-                  [--thresholds 50,75,100] [--warn PERCENT]
+                  [--thresholds 50,75,100] [--warn PERCENT] [--reset-notice true|false]
               budgets delete NAME
               budgets seed FILE        create or replace every budget in a YAML file
+
+              open --url API_URL [--port 8788] [--region REGION] [--no-browser]
+                  The deployed API and its dashboard in your browser: serves http://127.0.0.1:PORT and forwards each
+                  request to API_URL (the stack's ApiUrl output) signed with your AWS credentials (SigV4, from the
+                  environment or your AWS profile). The region is read from the URL, or give --region.
 
             Where the other commands act, in order: --url URL (a running server), --table NAME (a deployed stack's
             DynamoDB table, AWS credentials from the environment), the server running on --data-dir, or --data-dir
@@ -127,6 +138,7 @@ public final class Observatory {
                 case "budgets" -> budgets(arguments);
                 case "reconcile" -> reconcile(arguments);
                 case "import" -> importEstimates(arguments);
+                case "open" -> open(arguments);
                 default -> throw new LocalUsageException("unknown command '" + arguments.command().get()
                         + "'; run 'observatory help'");
             };
@@ -185,6 +197,74 @@ public final class Observatory {
         } catch (URISyntaxException e) {
             throw new LocalUsageException(SLACK_WEBHOOK + " is not a valid URL");
         }
+    }
+
+    // ------------------------------------------------------------------ open
+
+    private int open(Arguments arguments) throws IOException {
+        OpenOptions options = openOptions(arguments);
+        AwsCredentialsProvider credentials = credentials();
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (SigningProxy proxy = SigningProxy.start(options.api(), options.region(), credentials, options.port())) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                proxy.close();
+                stopped.countDown();
+            }));
+            out.println("Forwarding to " + options.api() + " (" + options.region() + "), each request signed with "
+                    + "your AWS credentials.");
+            out.println("Listening on " + proxy.url() + " (127.0.0.1 only).");
+            boolean opened = options.browser() && Browser.open(proxy.url(), env);
+            out.println(opened ? "Opened the dashboard in your browser." : "Open the dashboard: " + proxy.url());
+            out.println("Press Ctrl-C to stop.");
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    OpenOptions openOptions(Arguments arguments) {
+        arguments.allow("url", "port", "region", "no-browser");
+        URI api = SigningProxy.apiUrl(arguments.value("url").orElseThrow(() -> new LocalUsageException(
+                "--url API_URL is required: the stack's ApiUrl output")));
+        Optional<String> fromUrl = SigningProxy.regionOf(api);
+        Optional<String> given = arguments.value("region");
+        if (given.isPresent() && fromUrl.isPresent() && !given.get().equals(fromUrl.get())) {
+            throw new LocalUsageException("--region " + given.get() + " does not match the API's region "
+                    + fromUrl.get());
+        }
+        String region = given.or(() -> fromUrl)
+                .or(() -> Optional.ofNullable(env.get("AWS_REGION")).filter(r -> !r.isBlank()))
+                .or(() -> Optional.ofNullable(env.get("AWS_DEFAULT_REGION")).filter(r -> !r.isBlank()))
+                .orElseThrow(() -> new LocalUsageException("cannot tell the API's region from " + api.getHost()
+                        + "; give --region"));
+        if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d+")) {
+            throw new LocalUsageException("--region '" + region + "' is not an AWS region such as eu-west-1");
+        }
+        return new OpenOptions(api, region, arguments.integer("port", 8788), !arguments.flag("no-browser"));
+    }
+
+    /**
+     * Keys in the environment, else the SDK's default chain (profile, SSO cache, container or instance role). Read
+     * once here, so a missing or expired credential is said before anything listens.
+     */
+    private AwsCredentialsProvider credentials() {
+        AwsCredentialsProvider provider;
+        String key = env.get("AWS_ACCESS_KEY_ID");
+        String secret = env.get("AWS_SECRET_ACCESS_KEY");
+        if (key != null && !key.isBlank() && secret != null && !secret.isBlank()) {
+            String token = env.get("AWS_SESSION_TOKEN");
+            provider = StaticCredentialsProvider.create(token == null || token.isBlank()
+                    ? AwsBasicCredentials.create(key, secret) : AwsSessionCredentials.create(key, secret, token));
+        } else {
+            provider = DefaultCredentialsProvider.builder().build();
+        }
+        try {
+            provider.resolveCredentials();
+        } catch (SdkClientException e) {
+            throw new LocalUsageException("no AWS credentials to sign with: " + e.getMessage());
+        }
+        return provider;
     }
 
     // ------------------------------------------------------------------ pull
@@ -432,7 +512,7 @@ public final class Observatory {
         try (Target target = switch (action) {
             case "list", "set", "delete", "seed" -> {
                 arguments.allow("format", "limit", "period", "time-zone", "workspace", "api-key", "model", "thresholds",
-                        "warn", "preset", "seats", "url", "table", "data-dir");
+                        "warn", "preset", "seats", "reset-notice", "url", "table", "data-dir");
                 yield target(arguments, false);
             }
             default -> throw new LocalUsageException("budgets takes list, set, delete or seed, not '" + action + "'");
@@ -449,7 +529,7 @@ public final class Observatory {
                     for (JsonNode b : list.path("budgets")) {
                         rows.add(List.of(b.path("name").asText(), usd(b, "limit_usd"), b.path("period").asText(),
                                 b.path("time_zone").asText(),
-                                b.path("scope").toString(), b.path("thresholds_percent").toString(),
+                                scope(b), b.path("thresholds_percent").toString(),
                                 b.path("warn_percent").asText()));
                     }
                     printTable(rows);
@@ -479,6 +559,26 @@ public final class Observatory {
         }
     }
 
+    /** "whole organisation", or the scope's fields with names beside ids: "workspace Research Agents (wrkspc_…)". */
+    static String scope(JsonNode budget) {
+        JsonNode scope = budget.path("scope");
+        if (scope.isEmpty()) {
+            return "whole organisation";
+        }
+        List<String> parts = new ArrayList<>();
+        scope.fields().forEachRemaining(field -> {
+            String label = switch (field.getKey()) {
+                case "workspace_id" -> "workspace";
+                case "api_key_id" -> "API key";
+                default -> field.getKey();
+            };
+            String id = field.getValue().asText();
+            String name = budget.path("scope_names").path(field.getKey()).asText("");
+            parts.add(label + " " + (name.isEmpty() ? id : name.equalsIgnoreCase(id) ? name : name + " (" + id + ")"));
+        });
+        return String.join(", ", parts);
+    }
+
     private static ObjectNode budgetBody(Arguments arguments) {
         ObjectNode body = Json.mapper().createObjectNode();
         arguments.value("limit").ifPresent(v -> body.put("limit_usd", decimal(v, "--limit")));
@@ -487,6 +587,12 @@ public final class Observatory {
         arguments.value("preset").ifPresent(v -> body.put("preset", v));
         arguments.value("seats").ifPresent(v -> body.put("seats", Integer.parseInt(v)));
         arguments.value("warn").ifPresent(v -> body.put("warn_percent", decimal(v, "--warn")));
+        arguments.value("reset-notice").ifPresent(v -> {
+            if (!v.equals("true") && !v.equals("false")) {
+                throw new LocalUsageException("--reset-notice must be true or false, got '" + v + "'");
+            }
+            body.put("reset_notice", Boolean.parseBoolean(v));
+        });
         arguments.value("thresholds").ifPresent(v -> {
             ArrayNode list = body.putArray("thresholds_percent");
             for (String part : v.split(",")) {
@@ -598,6 +704,10 @@ public final class Observatory {
         }
     }
 
+    /** Options of {@code open}. */
+    record OpenOptions(URI api, String region, int port, boolean browser) {
+    }
+
     /** Options of {@code serve}. */
     record ServeOptions(Path dataDir, boolean demo, int port, Optional<Path> budgets, Optional<URI> slackWebhook,
                         boolean catchUp) {
@@ -638,7 +748,7 @@ public final class Observatory {
             return new Arguments(command, positionals, options);
         }
 
-        private static final Set<String> FLAGS = Set.of("demo", "help", "no-catch-up");
+        private static final Set<String> FLAGS = Set.of("demo", "help", "no-catch-up", "no-browser");
 
         void allow(String... names) {
             Set<String> allowed = Set.of(names);

@@ -238,6 +238,64 @@ class LocalServerTest {
         assertThat(get(server.url(), "/v1/alerts").get("alerts")).isNotEmpty();
     }
 
+    @Test
+    @Order(7)
+    void namesStandBesideIdsInTheApiReportsTheCliAndTheDashboard() throws Exception {
+        // The catch-up's cost run listed the API keys, inactive and archived ones too.
+        assertThat(server.runtime().components().apiKeys().names()).containsEntry("apikey_01DemoBatchRunner0000",
+                "nightly-batch-runner").containsEntry("apikey_01DemoResearchBeta000", "research-beta")
+                .containsEntry("apikey_01DemoLegacyProto0000", "legacy-prototype");
+
+        JsonNode budget = get(server.url(), "/v1/budgets/batch-runner-key");
+        assertThat(budget.at("/scope_names/api_key_id").asText()).isEqualTo("nightly-batch-runner");
+        JsonNode research = get(server.url(), "/v1/budgets/research-opus");
+        assertThat(research.at("/scope_names/workspace_id").asText()).isEqualTo("Research Agents");
+
+        JsonNode byKey = get(server.url(), "/v1/reports/usage?from=2026-11-01&to=2026-11-09&group_by=api_key");
+        Map<String, String> names = new HashMap<>();
+        byKey.path("rows").forEach(row -> names.put(row.path("key").asText(), row.path("name").asText()));
+        assertThat(names).containsEntry("apikey_01DemoSupportProd00000", "support-bot-prod")
+                .containsEntry("apikey_01DemoResearchBeta000", "research-beta");
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = new Observatory(new PrintStream(out, true, StandardCharsets.UTF_8), System.err, Map.of(), CLOCK)
+                .run(new String[]{"budgets", "list", "--url", server.url().toString()});
+        assertThat(status).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("API key nightly-batch-runner (apikey_01DemoBatchRunner0000)")
+                .contains("workspace Research Agents (" + DemoOrganisation.RESEARCH + "), model claude-opus");
+
+        String page = getText(server.url(), "/");
+        assertThat(page).contains("data-field=\"scope\">API key nightly-batch-runner (apikey_01DemoBatchRunner0000)<");
+    }
+
+    @Test
+    @Order(7)
+    void theDashboardShowsMoneyWithThousandsSeparatorsAndTimesToTheSecond() throws Exception {
+        JsonNode answer = get(server.url(), "/v1/headroom?budget=org-monthly");
+        BigDecimal limit = answer.get("limit_usd").decimalValue();
+        assertThat(limit).as("the demo's organisation budget is above $1,000").isGreaterThan(new BigDecimal("1000"));
+
+        String page = getText(server.url(), "/");
+
+        assertThat(page).contains("data-field=\"limit_usd\" data-value=\"" + limit.setScale(2).toPlainString()
+                + "\">" + String.format(java.util.Locale.ROOT, "%,.2f", limit) + "</span>");
+        assertThat(page).contains("<time datetime=\"2026-11-10T14:00:00Z\">2026-11-10 14:00:00 UTC</time>");
+        Matcher times = Pattern.compile("<time datetime=\"([^\"]+)\">([^<]*)</time>").matcher(page);
+        int count = 0;
+        while (times.find()) {
+            count++;
+            assertThat(times.group(2)).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC");
+            assertThat(Instant.parse(times.group(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()
+                    .replace("T", " ").replace("Z", " UTC")).isEqualTo(times.group(2));
+        }
+        assertThat(count).as("the page's times: data as of, generated, alerts sent, runs").isGreaterThan(4);
+        Matcher money = Pattern.compile("\\$(?:<span[^>]*>)?([0-9][0-9,]*\\.\\d{2})").matcher(page);
+        while (money.find()) {
+            assertThat(money.group(1)).as("every amount shown").matches("\\d{1,3}(,\\d{3})*\\.\\d{2}");
+        }
+    }
+
     /** {budget -> {field -> text}} from the elements carrying data-budget and data-field. */
     static Map<String, Map<String, String>> fields(String dom) {
         Map<String, Map<String, String>> result = new HashMap<>();

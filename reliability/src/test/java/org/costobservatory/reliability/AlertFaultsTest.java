@@ -255,7 +255,11 @@ class AlertFaultsTest {
         api.clock().set(Instant.parse("2026-08-31T23:59:59Z"));
         assertThat(system.components.budgetAlerts().run()).isZero();
         api.clock().set(Instant.parse("2026-09-01T00:00:00Z"));
-        assertThat(system.components.budgetAlerts().run()).isZero();   // nothing spent in September yet
+        // nothing spent in September yet, so no threshold; the budget alerted in August, so it says it reset, once
+        assertThat(system.components.budgetAlerts().run()).isEqualTo(1);
+        assertThat(sent.get(1).kind()).isEqualTo("reset");
+        assertThat(sent.get(1).subject()).isEqualTo("[Cost Observatory] team reset: $0.00 of $100.00 for September 2026");
+        assertThat(system.components.budgetAlerts().run()).isZero();
         system.components.reports().replaceUsageHour(Instant.parse("2026-09-01T00:00:00Z"), List.of(
                 new org.costobservatory.pricing.PricedUsageRow(new org.costobservatory.domain.UsageRow(
                         Instant.parse("2026-09-01T00:00:00Z"), null, "apikey_1", "claude-opus-4-6", "standard", "0-200k",
@@ -266,8 +270,8 @@ class AlertFaultsTest {
                 Instant.parse("2026-09-01T01:00:00Z"));
         api.clock().set(Instant.parse("2026-09-01T01:10:00Z"));
         assertThat(system.components.budgetAlerts().run()).isEqualTo(1);
-        assertThat(sent.get(1).threshold()).isEqualByComparingTo("50");
-        assertThat(sent.get(1).dedupeId()).isEqualTo("team/2026-09-01T00:00:00Z/50");
-        assertThat(inbox.drain()).hasSize(2);
+        assertThat(sent.get(2).threshold()).isEqualByComparingTo("50");
+        assertThat(sent.get(2).dedupeId()).isEqualTo("team/2026-09-01T00:00:00Z/50");
+        assertThat(inbox.drain()).hasSize(3);
     }
 }

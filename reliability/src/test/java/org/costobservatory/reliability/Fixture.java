@@ -93,8 +93,9 @@ final class Fixture {
                 ReportJsonWriter.workspacesPage(List.of(new Workspace(SUPPORT, "Support Bot", Optional.empty()),
                         new Workspace(BATCH, "Nightly Batch", Optional.empty())), false))));
         api.server().stubFor(get(urlPathEqualTo(FakeAdminApi.API_KEYS_PATH)).willReturn(json(
-                ReportJsonWriter.apiKeysPage(List.of(new ApiKey("apikey_01SupportProd", SUPPORT),
-                        new ApiKey("apikey_01BatchRunner", BATCH), new ApiKey("apikey_01Scripts", null)), false))));
+                ReportJsonWriter.apiKeysPage(List.of(new ApiKey("apikey_01SupportProd", "support-bot", "active", SUPPORT),
+                        new ApiKey("apikey_01BatchRunner", "nightly-batch", "inactive", BATCH),
+                        new ApiKey("apikey_01Scripts", "scripts", "active", "default")), false))));
     }
 
     /** A second system on the same table (a concurrent or later run), without interceptors. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -28,6 +29,8 @@ import org.costobservatory.config.Config;
 import org.costobservatory.domain.Budget;
 import org.costobservatory.domain.BudgetPeriod;
 import org.costobservatory.domain.BudgetScope;
+import org.costobservatory.domain.PeriodWindow;
+import org.costobservatory.store.AlertRecord;
 import org.costobservatory.testing.DynamoDbLocal;
 import org.costobservatory.wiring.Components;
 import org.junit.jupiter.api.AfterAll;
@@ -305,9 +308,25 @@ class TablePolicyTest {
     }
 
     /**
+     * The budget alerted in July, so the first run of August also sends its reset notice (a NOTICE item claimed and
+     * marked sent).
+     */
+    private static void alertedLastMonth(Fixture system, Budget budget) {
+        PeriodWindow july = budget.currentPeriod(Instant.parse("2026-07-20T00:00:00Z"));
+        Instant at = Instant.parse("2026-07-20T00:00:00Z");
+        List<AlertRecord> claims = List.of(new AlertRecord(budget.name(), july.key(), july.startText(),
+                july.endText(), "UTC", BigDecimal.valueOf(50), AlertRecord.CLAIMED, "owner", at.plusSeconds(300), at,
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty()));
+        system.components.alerts().claim(claims, at);
+        system.components.alerts().markSent(claims, "owner", "message-0", "subject", at);
+    }
+
+    /**
      * The daily run on a table whose usage of the days it settles is stored (so it keeps their provisional figures,
-     * learns prices from them and re-prices the hours since), with a budget it pushes past every threshold and a bill
-     * far from the usage's list price (so it sends a drift notice).
+     * learns prices from them and re-prices the hours since), with a budget that alerted last month (so it sends a
+     * reset notice) and that it pushes past every threshold, and a bill far from the usage's list price (so it sends a
+     * drift notice).
      */
     private static List<Call> costRun() {
         api.reset();
@@ -317,11 +336,12 @@ class TablePolicyTest {
         system.serveUsage(Fixture.billedUsageHours("2026-08-12T00:00:00Z", "2026-08-14T02:00:00Z"), 24);
         system.usage.run(Fixture.HOURLY, api.deadline());
         system.components.budgets().put(monthly("org", "1"));
+        alertedLastMonth(system, monthly("org", "1"));
         system.setCostWatermark("2026-08-12T00:00:00Z");
         system.serveCost(Fixture.costDays("2026-08-10", "2026-08-13", "50"), 2);
         recorder.clear();
         assertThat(system.cost.run(Fixture.DAILY, api.deadline()).alertsSent()).isPositive();
-        assertThat(system.published).extracting(message -> message.kind()).contains("drift");
+        assertThat(system.published).extracting(message -> message.kind()).contains("drift", "reset");
         assertThat(system.components.calibrations().current().prices()).isNotEmpty();
         return List.copyOf(recorder.calls);
     }
@@ -332,10 +352,12 @@ class TablePolicyTest {
         Recorder recorder = new Recorder();
         Fixture system = new Fixture(api, recorder);
         system.components.budgets().put(monthly("org", "0.01"));
+        alertedLastMonth(system, monthly("org", "0.01"));
         system.setUsageWatermark("2026-08-13T22:00:00Z");
         system.serveUsage(Fixture.usageHours("2026-08-13T22:00:00Z", "2026-08-14T02:00:00Z", 2), 2);
         recorder.clear();
-        assertThat(system.usage.run(Fixture.HOURLY, api.deadline()).alertsSent()).isPositive();
+        assertThat(system.usage.run(Fixture.HOURLY, api.deadline()).alertsSent()).as("a reset notice and an alert")
+                .isEqualTo(2);
         return List.copyOf(recorder.calls);
     }
 

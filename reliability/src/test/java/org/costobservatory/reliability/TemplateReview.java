@@ -34,7 +34,7 @@ final class TemplateReview {
      * A budget's hold ledger lives beside it in the {@code BUDGET} partition.
      */
     static final Set<String> ITEM_TYPES = Set.of("COST#*", "USAGE#*", "SPEND#*", "SCOPES", "WATERMARK", "WORKSPACE",
-            "APIKEY", "BUDGET", "ALERT", "NOTICE", "HOLD#*", "RUNCLASS#*", "AUDIT#*", "CALIBRATION", "PROVISIONAL",
+            "API_KEY", "BUDGET", "ALERT", "NOTICE", "HOLD#*", "RUNCLASS#*", "AUDIT#*", "CALIBRATION", "PROVISIONAL",
             "ESTIMATE");
     /**
      * All a function behind the HTTP API may write: budgets and their ledgers, the records of their changes, holds
@@ -89,6 +89,7 @@ final class TemplateReview {
         TOPIC_TRANSPORT("the topic refuses Publish and Subscribe without TLS"),
         SCHEDULE_NAMES("schedules are named after the stack, so a second stack can be deployed beside it"),
         FAILURE_ALARM("every queue alarms on messages sent, so each failure alarms, not only the first"),
+        ALARM_ACTIONS("every alarm notifies the stack's alert topic when it goes to ALARM"),
         REPORT_ISOLATION("reports and the dashboard run on their own function with a small, bounded reserved "
                 + "concurrency; the other routes' function reserves its own"),
         REPORT_THROTTLES("report and dashboard routes have their own throttles, below the API's default");
@@ -168,6 +169,10 @@ final class TemplateReview {
                 case "AWS::SQS::QueuePolicy" -> resourcePolicy(name, properties.path("PolicyDocument"), false, found);
                 case "AWS::Scheduler::Schedule" -> scheduleName(name, properties, found);
                 case "AWS::CloudWatch::Alarm" -> {
+                    if (list(properties.path("AlarmActions")).stream().noneMatch(action -> resources.path(
+                            action.asText()).path("Type").asText().equals("AWS::SNS::Topic"))) {
+                        found.add(new Finding(Rule.ALARM_ACTIONS, name + ": notifies no topic of the stack"));
+                    }
                     if (properties.path("Namespace").asText().equals("AWS/SQS")
                             && !properties.path("MetricName").asText().equals("NumberOfMessagesSent")) {
                         found.add(new Finding(Rule.FAILURE_ALARM, name + ": " + properties.path("MetricName").asText()

@@ -4,15 +4,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.time.format.TextStyle;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.costobservatory.budget.HeadroomAnswer;
+import org.costobservatory.domain.BudgetPeriod;
 import org.costobservatory.domain.Money;
+import org.costobservatory.domain.PeriodWindow;
 import org.costobservatory.json.Json;
 
-/** Builds the subject, e-mail text and Slack (AWS Chatbot) JSON of a threshold alert. */
+/** Builds the subject, e-mail text and Slack (AWS Chatbot) JSON of threshold alerts and reset notices. */
 public final class AlertMessages {
     private static final int MAX_SUBJECT = 99;
 
@@ -83,6 +87,63 @@ public final class AlertMessages {
         return new AlertMessage(name, highest, thresholds, severity, subject, text.toString(),
                 chatbot(answer, highest, severity, dedupeId, spent, limit, crossed, resets, settledThrough, dataAsOf),
                 dedupeId, attributes);
+    }
+
+    /**
+     * The notice that a new period re-armed a budget that alerted in {@code previous} at {@code alerted} percent:
+     * "[Cost Observatory] team-agents reset: $0.00 of $100.00 for December 2026".
+     */
+    public static AlertMessage reset(HeadroomAnswer answer, PeriodWindow previous, List<BigDecimal> alerted) {
+        String name = answer.budget().name();
+        String spent = Money.format(answer.spentUsd());
+        String limit = Money.format(answer.budget().limitUsd());
+        String label = periodLabel(answer.budget().period(), answer.period());
+        String thresholds = alerted.stream().map(t -> percentText(t) + "%").collect(Collectors.joining(", "));
+        String dedupeId = name + "/" + answer.period().key() + "/reset";
+        String subject = "[Cost Observatory] " + name + " reset: " + spent + " of " + limit + " for " + label;
+        if (subject.length() > MAX_SUBJECT) {
+            subject = subject.substring(0, MAX_SUBJECT - 1) + "\u2026";
+        }
+        String text = "Budget " + name + " has started a new " + answer.budget().period().id() + " period ("
+                + label + "); its alerts are armed again.\n\n"
+                + "Spent:        " + spent + " of " + limit + " (" + answer.percentUsed().toPlainString() + "%)\n"
+                + "Last period:  " + previous.startText() + " to " + previous.endText() + ", alerted at "
+                + thresholds + "\n"
+                + "Period:       " + answer.period().startText() + " to " + answer.period().endText() + " ("
+                + answer.budget().timeZone().getId() + ")\n"
+                + "Scope:        " + answer.budget().scope().describe() + "\n"
+                + "\nThis notice is sent once per period, for budgets whose reset_notice is on (the default).\n";
+        ObjectNode root = Json.mapper().createObjectNode();
+        root.put("version", "1.0");
+        root.put("source", "custom");
+        root.put("id", dedupeId);
+        ObjectNode content = root.putObject("content");
+        content.put("textType", "client-markdown");
+        content.put("title", ":arrows_counterclockwise: Budget *" + name + "* reset: " + spent + " of " + limit
+                + " for " + label);
+        content.put("description", "*Last period* alerted at " + thresholds + ".\n*Scope:* "
+                + answer.budget().scope().describe());
+        content.putArray("keywords").add("cost-observatory").add(name).add(ResetNotices.KIND);
+        ObjectNode metadata = root.putObject("metadata");
+        metadata.put("threadId", "cost-observatory-" + name + "-" + answer.period().key());
+        metadata.put("summary", "Budget " + name + " reset");
+        metadata.put("eventType", "CostObservatoryBudgetReset");
+        try {
+            return AlertMessage.notice(ResetNotices.KIND, name, "info", subject, text,
+                    Json.mapper().writeValueAsString(root), dedupeId);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render the Chatbot notification", e);
+        }
+    }
+
+    /** "December 2026", "the week of 2026-11-30", "2026-12-01". */
+    static String periodLabel(BudgetPeriod type, PeriodWindow period) {
+        LocalDate start = period.start().toLocalDate();
+        return switch (type) {
+            case MONTHLY -> start.getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH) + " " + start.getYear();
+            case WEEKLY -> "the week of " + start;
+            case DAILY -> start.toString();
+        };
     }
 
     private static String chatbot(HeadroomAnswer answer, BigDecimal highest, String severity, String dedupeId,

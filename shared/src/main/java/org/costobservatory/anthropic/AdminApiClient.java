@@ -72,6 +72,7 @@ public final class AdminApiClient implements AdminReports {
     static final List<String> COST_GROUP_BY = List.of("workspace_id", "description");
     static final int COST_MAX_DAYS_PER_PAGE = 31;
     static final int WORKSPACES_PER_PAGE = 1000;
+    static final int API_KEYS_PER_PAGE = 1000;
 
     private static final Log LOG = Log.get(AdminApiClient.class);
 
@@ -203,10 +204,11 @@ public final class AdminApiClient implements AdminReports {
         return List.copyOf(all);
     }
 
+    /** No {@code status} filter: every key is listed, so old usage of archived or expired keys keeps a name. */
     @Override
     public List<ApiKey> apiKeys(Deadline deadline) {
         Objects.requireNonNull(deadline, "deadline");
-        List<Param> query = List.of(new Param("limit", Integer.toString(WORKSPACES_PER_PAGE)));
+        List<Param> query = List.of(new Param("limit", Integer.toString(API_KEYS_PER_PAGE)));
         List<ApiKey> all = new ArrayList<>();
         paginate(API_KEYS_PATH, query, Map.of(), "after_id", deadline, body -> {
             ApiKeyPage page = parser.parseApiKeyPage(body);

@@ -31,6 +31,6 @@ public interface AdminReports {
     /** Lists every workspace, archived ones included (the Default workspace is never listed). */
     List<Workspace> workspaces(Deadline deadline);
 
-    /** Lists every API key with its workspace, whatever its status (old usage may belong to archived keys). */
+    /** Lists every API key, whatever its status (old usage may belong to an archived, inactive or expired key). */
     List<ApiKey> apiKeys(Deadline deadline);
 }

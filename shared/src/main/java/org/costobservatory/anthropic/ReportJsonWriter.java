@@ -109,7 +109,10 @@ public final class ReportJsonWriter {
         });
     }
 
-    /** A page of {@code GET /v1/organizations/api_keys}, as Anthropic sends it (hint, name and creator made up). */
+    /**
+     * A page of {@code GET /v1/organizations/api_keys}, with {@code first_id}/{@code last_id} taken from the list. The
+     * key hint, creator and dates are made up from the id; the Default workspace is {@code "workspace_id": null}.
+     */
     public static String apiKeysPage(List<ApiKey> keys, boolean hasMore) {
         return write(json -> {
             json.writeStartObject();
@@ -118,12 +121,17 @@ public final class ReportJsonWriter {
                 json.writeStartObject();
                 json.writeStringField("id", key.id());
                 json.writeStringField("type", "api_key");
-                json.writeStringField("name", key.id().replace("apikey_", "key "));
-                json.writeStringField("status", "active");
+                json.writeStringField("name", key.name());
+                json.writeStringField("status", key.status());
+                workspace(json, key.workspaceId());
                 json.writeStringField("created_at", "2026-01-05T09:00:00Z");
-                json.writeStringField("partial_key_hint", "sk-ant-api03-R2D...igAA");
-                nullableString(json, "workspace_id", Dimensions.DEFAULT_WORKSPACE.equals(key.workspaceId()) ? null
-                        : key.workspaceId());
+                json.writeObjectFieldStart("created_by");
+                json.writeStringField("id", "user_01Admin");
+                json.writeStringField("type", "user");
+                json.writeEndObject();
+                json.writeNullField("expires_at");
+                json.writeStringField("partial_key_hint", "sk-ant-api03-" + key.id().substring(
+                        Math.max(0, key.id().length() - 3)) + "...AAAA");
                 json.writeEndObject();
             }
             json.writeEndArray();

@@ -25,6 +25,7 @@ import java.util.function.LongConsumer;
 import org.costobservatory.domain.ApiKey;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
+import org.costobservatory.domain.Dimensions;
 import org.costobservatory.domain.UsageBucket;
 import org.costobservatory.domain.UsageRow;
 import org.costobservatory.domain.Workspace;
@@ -434,6 +435,8 @@ public final class ReportParser {
         return new Workspace(id, name == null || name.isBlank() ? id : name, Optional.ofNullable(archivedAt));
     }
 
+    // ---- API keys -------------------------------------------------------------------------------------------------
+
     private ApiKeyPage readApiKeyPage(JsonParser parser, Position at) throws IOException {
         Envelope<List<ApiKey>> page = readEnvelope(parser, at, "last_id", this::readApiKeys);
         return new ApiKeyPage(page.data(), page.hasMore(), page.cursor());
@@ -443,9 +446,11 @@ public final class ReportParser {
         return readArray(parser, at, "data", at::enterBucket, "an API key", ReportParser::readApiKey);
     }
 
-    /** Only the id and the workspace are kept; a key's hint, name and creator never leave the parser. */
+    /** Only what names a key; the key hint, creator and dates are skipped. */
     private static ApiKey readApiKey(JsonParser parser, Position at) throws IOException {
         String id = null;
+        String name = null;
+        String status = null;
         String workspaceId = null;
         JsonToken field;
         while ((field = parser.nextToken()) == JsonToken.FIELD_NAME) {
@@ -453,6 +458,8 @@ public final class ReportParser {
             parser.nextToken();
             switch (fieldName) {
                 case "id" -> id = readNullableString(parser, at, "id");
+                case "name" -> name = readNullableString(parser, at, "name");
+                case "status" -> status = readNullableString(parser, at, "status");
                 case "workspace_id" -> workspaceId = readNullableString(parser, at, "workspace_id");
                 default -> parser.skipChildren();
             }
@@ -461,7 +468,8 @@ public final class ReportParser {
         if (id == null || id.isBlank()) {
             throw at.fail("id", "is missing");
         }
-        return new ApiKey(id, workspaceId);
+        return new ApiKey(id, name == null || name.isBlank() ? id : name, status == null ? "unknown" : status,
+                workspaceId == null ? Dimensions.DEFAULT_WORKSPACE : workspaceId);
     }
 
     // ---- shared readers -------------------------------------------------------------------------------------------

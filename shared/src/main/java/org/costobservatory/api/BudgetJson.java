@@ -31,9 +31,9 @@ public final class BudgetJson {
     static final Pattern API_KEY = Pattern.compile("^apikey_[A-Za-z0-9_-]{1,128}$");
     static final Pattern MODEL = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$");
     private static final Set<String> FIELDS = Set.of("name", "limit_usd", "period", "time_zone", "scope",
-            "thresholds_percent", "warn_percent", "preset", "seats");
+            "thresholds_percent", "warn_percent", "preset", "seats", "reset_notice");
     /** Fields a client may echo back from a GET; they are ignored. */
-    private static final Set<String> READ_ONLY = Set.of("updated_at");
+    private static final Set<String> READ_ONLY = Set.of("updated_at", "scope_names");
     private static final Set<String> SCOPE_FIELDS = Set.of("workspace_id", "api_key_id", "model");
     private static final BigDecimal MAX_LIMIT = new BigDecimal("1000000000");
     private static final BigDecimal MAX_PERCENT = new BigDecimal("10000");
@@ -73,7 +73,7 @@ public final class BudgetJson {
             if (!FIELDS.contains(field) && !READ_ONLY.contains(field)) {
                 throw new InvalidFieldException(InvalidFieldException.printable(field), "is not a budget field "
                         + "(known: limit_usd, period, time_zone, scope, thresholds_percent, warn_percent, preset, "
-                        + "seats)");
+                        + "seats, reset_notice)");
             }
         }
         if (root.has("name") && !pathName.equals(root.get("name").asText())) {
@@ -160,9 +160,17 @@ public final class BudgetJson {
                 throw new InvalidFieldException("warn_percent", "must be more than 0 and at most 10000");
             }
         }
+        boolean resetNotice = true;
+        if (root.hasNonNull("reset_notice")) {
+            JsonNode value = root.get("reset_notice");
+            if (!value.isBoolean()) {
+                throw new InvalidFieldException("reset_notice", "must be true or false");
+            }
+            resetNotice = value.booleanValue();
+        }
         Optional<Instant> updatedAt = Optional.empty();
         return new Budget(pathName, limit.stripTrailingZeros().scale() < 0 ? limit.setScale(0) : limit, period,
-                zone, scope, thresholds, warn, preset.map(BudgetPreset::id), seats, updatedAt);
+                zone, scope, thresholds, warn, preset.map(BudgetPreset::id), seats, updatedAt, resetNotice);
     }
 
     private static BudgetScope scope(JsonNode node) {
@@ -271,6 +279,7 @@ public final class BudgetJson {
         ArrayNode thresholds = node.putArray("thresholds_percent");
         budget.thresholdsPercent().forEach(thresholds::add);
         node.put("warn_percent", budget.warnPercent());
+        node.put("reset_notice", budget.resetNotice());
         budget.preset().ifPresent(preset -> node.put("preset", preset));
         budget.seats().ifPresent(seats -> node.put("seats", seats));
         budget.updatedAt().ifPresent(at -> node.put("updated_at", at.toString()));

@@ -3,7 +3,9 @@ package org.costobservatory.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -19,11 +21,14 @@ import org.costobservatory.domain.RunScope;
 import org.costobservatory.json.Json;
 import org.costobservatory.log.HandledFailures;
 import org.costobservatory.log.Log;
+import org.costobservatory.metrics.Metrics;
 import org.costobservatory.store.AlertRecord;
 import org.costobservatory.store.AlertStore;
+import org.costobservatory.store.ApiKeyStore;
 import org.costobservatory.store.BudgetChange;
 import org.costobservatory.store.BudgetStore;
 import org.costobservatory.store.StoreUnavailableException;
+import org.costobservatory.store.WorkspaceStore;
 
 /**
  * The budget, headroom and alert routes. Input is validated before the store is touched; a store failure is a 503
@@ -47,15 +52,23 @@ public final class BudgetRoutes {
     private final AlertStore alertStore;
     private final ChangeNotices changeNotices;
     private final java.time.Clock clock;
+    private final Metrics metrics;
+    private final WorkspaceStore workspaces;
+    private final ApiKeyStore apiKeys;
 
+    /** @param workspaces and {@code apiKeys}: names shown beside the ids of budget scopes */
     public BudgetRoutes(BudgetStore budgets, HeadroomService headroom, AlertEvaluation alerts, AlertStore alertStore,
-                        ChangeNotices changeNotices, java.time.Clock clock) {
+                        ChangeNotices changeNotices, java.time.Clock clock, Metrics metrics, WorkspaceStore workspaces,
+                        ApiKeyStore apiKeys) {
         this.budgets = Objects.requireNonNull(budgets);
         this.headroom = Objects.requireNonNull(headroom);
         this.alerts = Objects.requireNonNull(alerts);
         this.alertStore = Objects.requireNonNull(alertStore);
         this.changeNotices = Objects.requireNonNull(changeNotices);
         this.clock = Objects.requireNonNull(clock);
+        this.metrics = Objects.requireNonNull(metrics);
+        this.workspaces = Objects.requireNonNull(workspaces);
+        this.apiKeys = Objects.requireNonNull(apiKeys);
     }
 
     /** @return the response, or empty when the path is not one of these routes */
@@ -98,6 +111,7 @@ public final class BudgetRoutes {
     }
 
     private ApiResponse headroom(ApiRequest request) {
+        long started = System.nanoTime();
         QueryParameters query = QueryParameters.parse(request.rawQuery(), Set.of("budget", "estimate_usd",
                 "api_key_id", "workspace_id", "model"));
         Optional<String> name = query.get("budget").map(BudgetRoutes::validName);
@@ -113,7 +127,9 @@ public final class BudgetRoutes {
             RunScope resolved = headroom.resolve(scope);
             List<HeadroomAnswer> answers = headroom.answerFor(resolved, estimate);
             evaluateAlerts(answers);
-            return ApiResponse.json(200, HeadroomJson.scoped(resolved, answers, estimate));
+            ApiResponse response = ApiResponse.json(200, HeadroomJson.scoped(resolved, answers, estimate));
+            metrics.headroomCall(HeadroomService.overall(answers).id(), Duration.ofNanos(System.nanoTime() - started));
+            return response;
         }
         if (name.isPresent()) {
             Optional<Budget> budget = budgets.get(name.get());
@@ -122,11 +138,15 @@ public final class BudgetRoutes {
             }
             HeadroomAnswer answer = headroom.answer(budget.get(), estimate);
             evaluateAlerts(List.of(answer));
-            return ApiResponse.json(200, HeadroomJson.answer(answer));
+            ApiResponse response = ApiResponse.json(200, HeadroomJson.answer(answer));
+            metrics.headroomCall(answer.decision().id(), Duration.ofNanos(System.nanoTime() - started));
+            return response;
         }
         List<HeadroomAnswer> answers = headroom.answerAll(estimate);
         evaluateAlerts(answers);
-        return ApiResponse.json(200, HeadroomJson.all(answers, estimate));
+        ApiResponse response = ApiResponse.json(200, HeadroomJson.all(answers, estimate));
+        metrics.headroomCall(HeadroomService.overall(answers).id(), Duration.ofNanos(System.nanoTime() - started));
+        return response;
     }
 
     /**
@@ -151,14 +171,46 @@ public final class BudgetRoutes {
         QueryParameters.parse(request.rawQuery(), Set.of());
         ObjectNode root = Json.mapper().createObjectNode();
         ArrayNode list = root.putArray("budgets");
-        budgets.list().forEach(budget -> list.add(BudgetJson.toJson(budget)));
+        List<Budget> all = budgets.list();
+        ScopeNames names = new ScopeNames();
+        all.forEach(budget -> list.add(names.add(budget, BudgetJson.toJson(budget))));
         return ApiResponse.json(200, root);
+    }
+
+    /**
+     * {@code scope_names}: the names of the workspace and API key a budget counts, beside their ids (read-only; a
+     * PUT ignores it). Names are read once per request, and only when a budget has such a scope.
+     */
+    private final class ScopeNames {
+        private Map<String, String> workspaceNames;
+        private Map<String, String> apiKeyNames;
+
+        ObjectNode add(Budget budget, ObjectNode json) {
+            ObjectNode names = Json.mapper().createObjectNode();
+            budget.scope().workspaceId().ifPresent(id -> {
+                if (workspaceNames == null) {
+                    workspaceNames = workspaces.names();
+                }
+                Optional.ofNullable(workspaceNames.get(id)).ifPresent(name -> names.put("workspace_id", name));
+            });
+            budget.scope().apiKeyId().ifPresent(id -> {
+                if (apiKeyNames == null) {
+                    apiKeyNames = apiKeys.names();
+                }
+                Optional.ofNullable(apiKeyNames.get(id)).ifPresent(name -> names.put("api_key_id", name));
+            });
+            if (!names.isEmpty()) {
+                json.set("scope_names", names);
+            }
+            return json;
+        }
     }
 
     private ApiResponse getBudget(String name, ApiRequest request) {
         validName(name);
         QueryParameters.parse(request.rawQuery(), Set.of());
-        return budgets.get(name).map(budget -> ApiResponse.json(200, BudgetJson.toJson(budget)))
+        return budgets.get(name).map(budget -> ApiResponse.json(200, new ScopeNames().add(budget,
+                        BudgetJson.toJson(budget))))
                 .orElseGet(() -> ApiResponse.notFound("no budget named '" + name + "'"));
     }
 

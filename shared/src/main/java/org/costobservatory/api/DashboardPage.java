@@ -54,13 +54,13 @@ final class DashboardPage {
                 .append("<title>Cost Observatory</title><style>").append(STYLE).append("</style></head><body>");
         html.append("<header><h1>Cost Observatory</h1><p>");
         html.append("Usage data as of <span data-field=\"data_as_of\">")
-                .append(view.usage().map(w -> w.storedThrough().toString()).orElse("never")).append("</span>");
+                .append(view.usage().map(w -> time(w.storedThrough())).orElse("never")).append("</span>");
         if (view.stale()) {
             html.append(" <strong class=\"stale\" data-field=\"stale\">stale</strong>");
         }
         html.append(" · cost report settled through <span data-field=\"settled_through\">")
                 .append(view.cost().map(w -> w.settledThrough().toString()).orElse("nothing yet")).append("</span>")
-                .append(" · page generated ").append(view.generatedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                .append(" · page generated ").append(time(view.generatedAt()))
                 .append("</p></header><main>");
 
         html.append("<section class=\"budgets\">");
@@ -69,7 +69,7 @@ final class DashboardPage {
                     + "<code>PUT /v1/budgets/{name}</code> or <code>observatory budgets set</code>.</p></section>");
         }
         for (DashboardData.BudgetView budget : view.budgets()) {
-            budget(html, budget);
+            budget(html, budget, view);
         }
         html.append("</section>");
 
@@ -86,7 +86,7 @@ final class DashboardPage {
         return html.toString();
     }
 
-    private static void budget(StringBuilder html, DashboardData.BudgetView view) {
+    private static void budget(StringBuilder html, DashboardData.BudgetView view, DashboardData.View page) {
         HeadroomAnswer answer = view.answer();
         String name = escape(answer.budget().name());
         String decision = answer.decision().id();
@@ -95,7 +95,9 @@ final class DashboardPage {
                 .append("\" data-field=\"decision\">").append(decision).append("</span></h2>");
         html.append("<p class=\"meta\">").append(answer.budget().period().id()).append(" · ")
                 .append(escape(answer.budget().timeZone().getId())).append(" · ")
-                .append(escape(answer.budget().scope().describe())).append(" · resets ")
+                .append("<span data-budget=\"").append(name).append("\" data-field=\"scope\">")
+                .append(escape(answer.budget().scope().describe(page.workspaceNames(), page.apiKeyNames())))
+                .append("</span> · resets ")
                 .append(answer.period().end().toLocalDate()).append(" · basis ").append(answer.basis())
                 .append(answer.stale() ? " · <strong class=\"stale\">stale</strong>" : "").append("</p>");
         gauge(html, answer, view.forecastUsd());
@@ -108,8 +110,9 @@ final class DashboardPage {
         field(html, name, "Used %", "percent_used", "", answer.percentUsed());
         html.append("<div><dt>Forecast</dt><dd>");
         if (view.forecastUsd().isPresent()) {
-            html.append("$<span data-budget=\"").append(name).append("\" data-field=\"forecast_usd\">")
-                    .append(view.forecastUsd().get().toPlainString()).append("</span>");
+            html.append("$<span data-budget=\"").append(name).append("\" data-field=\"forecast_usd\" data-value=\"")
+                    .append(view.forecastUsd().get().toPlainString()).append("\">")
+                    .append(amount(view.forecastUsd().get())).append("</span>");
         } else {
             html.append("<span data-budget=\"").append(name).append("\" data-field=\"forecast_usd\">—</span>");
         }
@@ -129,7 +132,8 @@ final class DashboardPage {
         html.append("<div><dt>").append(label).append("</dt><dd>").append(sign).append(prefix)
                 .append("<span data-budget=\"").append(budget).append("\" data-field=\"").append(field)
                 .append("\" data-value=\"").append(value.toPlainString()).append("\">")
-                .append((sign.isEmpty() ? value : value.negate()).toPlainString()).append("</span></dd></div>");
+                .append(prefix.isEmpty() ? value.toPlainString() : amount(sign.isEmpty() ? value : value.negate()))
+                .append("</span></dd></div>");
     }
 
     /** Settled and provisional parts against the limit, with the forecast marked. */
@@ -180,11 +184,11 @@ final class DashboardPage {
             double x = i * slot + slot * 0.1;
             double w = Math.max(1, slot * 0.8);
             html.append(String.format(Locale.ROOT, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
-                    + "fill=\"%s\"><title>%s settled $%s</title></rect>", x, height - settled, w, settled, SETTLED,
-                    day.date(), Money.centsToRoundedUsd(day.settledCents())));
+                    + "fill=\"%s\"><title>%s settled %s</title></rect>", x, height - settled, w, settled, SETTLED,
+                    day.date(), Money.format(Money.centsToUsd(day.settledCents()))));
             html.append(String.format(Locale.ROOT, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
-                    + "fill=\"%s\"><title>%s provisional $%s</title></rect>", x, height - settled - provisional, w,
-                    provisional, PROVISIONAL, day.date(), Money.centsToRoundedUsd(day.provisionalCents())));
+                    + "fill=\"%s\"><title>%s provisional %s</title></rect>", x, height - settled - provisional, w,
+                    provisional, PROVISIONAL, day.date(), Money.format(Money.centsToUsd(day.provisionalCents()))));
         }
         html.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"94\" font-size=\"9\" fill=\"#5b6475\">%s</text>"
                 + "<text x=\"400\" y=\"94\" font-size=\"9\" fill=\"#5b6475\" text-anchor=\"end\">%s</text></svg>",
@@ -200,12 +204,17 @@ final class DashboardPage {
         }
         for (DashboardData.Slice slice : slices) {
             double bar = max == 0 ? 0 : slice.usd().doubleValue() / max * 160;
-            html.append("<tr><td>").append(escape(slice.name())).append("</td><td>")
+            html.append("<tr><td>").append(escape(slice.name()));
+            if (!slice.name().equalsIgnoreCase(slice.key()) && kind.equals("workspace")) {
+                html.append(" <span class=\"meta\">").append(escape(slice.key())).append("</span>");
+            }
+            html.append("</td><td>")
                     .append(String.format(Locale.ROOT, "<svg width=\"160\" height=\"10\"><rect width=\"%.1f\" "
                             + "height=\"10\" rx=\"2\" fill=\"%s\"/></svg>", bar, SETTLED))
                     .append("</td><td class=\"num\">$<span data-").append(kind).append("=\"")
-                    .append(escape(slice.key())).append("\" data-field=\"spent_usd\">")
-                    .append(slice.usd().toPlainString()).append("</span></td></tr>");
+                    .append(escape(slice.key())).append("\" data-field=\"spent_usd\" data-value=\"")
+                    .append(slice.usd().toPlainString()).append("\">").append(amount(slice.usd()))
+                    .append("</span></td></tr>");
         }
         html.append("</table></section>");
     }
@@ -287,11 +296,11 @@ final class DashboardPage {
         }
         for (AlertRecord alert : alerts) {
             html.append("<tr data-alert=\"").append(escape(alert.budget())).append("\"><td>")
-                    .append(alert.sentAt().map(Instant::toString).orElse("pending (" + alert.state() + ")"))
+                    .append(alert.sentAt().map(DashboardPage::time).orElse("pending (" + alert.state() + ")"))
                     .append("</td><td>").append(escape(alert.budget())).append("</td><td class=\"num\">")
                     .append(AlertMessages.percentText(alert.thresholdPercent())).append("%</td><td>")
                     .append(escape(alert.periodStart())).append("</td><td class=\"num\">")
-                    .append(alert.spentUsd().map(v -> "$" + v.toPlainString()).orElse("")).append("</td></tr>");
+                    .append(alert.spentUsd().map(Money::format).orElse("")).append("</td></tr>");
         }
         html.append("</table></section>");
     }
@@ -309,10 +318,24 @@ final class DashboardPage {
 
     private static void row(StringBuilder html, String label, Optional<Watermark> mark) {
         html.append("<tr><td>").append(label).append("</td><td>")
-                .append(mark.map(w -> w.storedThrough().toString()).orElse("nothing stored")).append("</td><td>")
-                .append(mark.flatMap(Watermark::lastSuccessAt).map(Instant::toString).orElse("—")).append("</td><td>")
-                .append(mark.flatMap(Watermark::lastWindowFrom).map(Instant::toString).orElse(""))
-                .append(mark.flatMap(Watermark::lastWindowTo).map(to -> " – " + to).orElse("")).append("</td></tr>");
+                .append(mark.map(w -> time(w.storedThrough())).orElse("nothing stored")).append("</td><td>")
+                .append(mark.flatMap(Watermark::lastSuccessAt).map(DashboardPage::time).orElse("—")).append("</td><td>")
+                .append(mark.flatMap(Watermark::lastWindowFrom).map(DashboardPage::time).orElse(""))
+                .append(mark.flatMap(Watermark::lastWindowTo).map(to -> " – " + time(to)).orElse(""))
+                .append("</td></tr>");
+    }
+
+    private static final java.time.format.DateTimeFormatter TO_THE_SECOND = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    /** A moment to the second, in UTC, with the exact instant for machines: {@code 2026-11-24 09:10:03 UTC}. */
+    static String time(Instant at) {
+        return "<time datetime=\"" + at + "\">" + TO_THE_SECOND.format(at) + "</time>";
+    }
+
+    /** Dollars with thousands separators, as the CLI shows them: {@code 8,300.26} (the $ is written before it). */
+    static String amount(BigDecimal usd) {
+        return String.format(Locale.ROOT, "%,.2f", Money.roundUsd(usd));
     }
 
     static String escape(String text) {

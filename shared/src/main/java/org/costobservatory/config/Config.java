@@ -36,8 +36,10 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
     public static final String DEADLINE_MARGIN_SECONDS = "DEADLINE_MARGIN_SECONDS";
     public static final String RUN_CLASS_DEFAULT_USD = "RUN_CLASS_DEFAULT_USD";
     public static final String DRIFT_ALERT_PERCENT = "DRIFT_ALERT_PERCENT";
+    public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
 
     public static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
+    public static final String DEFAULT_METRICS_NAMESPACE = "CostObservatory";
 
     public static Config fromEnv() {
         return fromEnv(System.getenv());
@@ -86,6 +88,19 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
             throw new ConfigException(DRIFT_ALERT_PERCENT + " must be a percentage from 0 to 1000 with at most two "
                     + "decimals, got '" + value.get() + "'");
         }
+    }
+
+    /**
+     * The CloudWatch namespace of the functions' metrics; the template gives each stack its own
+     * ({@code CostObservatory/<stack>}) so two stacks in one account and region keep their figures apart.
+     */
+    public String metricsNamespace() {
+        String namespace = optional(environment, METRICS_NAMESPACE).orElse(DEFAULT_METRICS_NAMESPACE);
+        if (!namespace.matches("(?!AWS/)[A-Za-z0-9.\\-_/#:]{1,255}")) {
+            throw new ConfigException(METRICS_NAMESPACE + " must be 1 to 255 of A-Z a-z 0-9 . - _ / # : and not start "
+                    + "with AWS/, got '" + namespace + "'");
+        }
+        return namespace;
     }
 
     /** Ingest runs need the admin key from one of two places; fail at init if neither is set. */

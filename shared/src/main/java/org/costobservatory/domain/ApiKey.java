@@ -3,12 +3,17 @@ package org.costobservatory.domain;
 import java.util.Objects;
 
 /**
- * An API key as the Admin API's key list shows it: its id and the workspace it belongs to ({@code default} for the
- * Default workspace, which the list reports as null).
+ * An API key as listed by the Admin API, inactive, archived and expired ones included so old usage still gets a
+ * name.
+ *
+ * @param status      {@code active}, {@code inactive}, {@code archived}, {@code expired}, or what the API says next
+ * @param workspaceId its workspace, {@link Dimensions#DEFAULT_WORKSPACE} for the Default workspace
  */
-public record ApiKey(String id, String workspaceId) {
+public record ApiKey(String id, String name, String status, String workspaceId) {
     public ApiKey {
         Objects.requireNonNull(id, "id");
-        workspaceId = Dimensions.workspace(workspaceId);
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(workspaceId, "workspaceId");
     }
 }

@@ -49,6 +49,30 @@ public record BudgetScope(Optional<String> workspaceId, Optional<String> apiKeyI
         return map;
     }
 
+    /**
+     * As {@link #describe()}, with names beside ids where they are known: "workspace Research Agents
+     * (wrkspc_01…), API key ci-runner (apikey_01…), model claude-opus".
+     */
+    public String describe(Map<String, String> workspaceNames, Map<String, String> apiKeyNames) {
+        if (toMap().isEmpty()) {
+            return "whole organisation";
+        }
+        StringBuilder text = new StringBuilder();
+        workspaceId.ifPresent(id -> text.append("workspace ").append(named(id, workspaceNames)));
+        apiKeyId.ifPresent(id -> text.append(text.length() == 0 ? "" : ", ").append("API key ")
+                .append(named(id, apiKeyNames)));
+        model.ifPresent(prefix -> text.append(text.length() == 0 ? "" : ", ").append("model ").append(prefix));
+        return text.toString();
+    }
+
+    private static String named(String id, Map<String, String> names) {
+        String name = names.get(id);
+        if (name == null) {
+            return id;
+        }
+        return name.equalsIgnoreCase(id) ? name : name + " (" + id + ")";
+    }
+
     public String describe() {
         if (toMap().isEmpty()) {
             return "whole organisation";

@@ -11,12 +11,14 @@ import java.util.Objects;
 import java.util.Optional;
 import org.costobservatory.anthropic.AdminApiException;
 import org.costobservatory.anthropic.AdminReports;
+import org.costobservatory.domain.ApiKey;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.ReportKind;
 import org.costobservatory.domain.Workspace;
 import org.costobservatory.log.HandledFailures;
 import org.costobservatory.log.Log;
 import org.costobservatory.pricing.Calibration;
+import org.costobservatory.store.ApiKeyStore;
 import org.costobservatory.store.ReportStore;
 import org.costobservatory.store.Watermark;
 import org.costobservatory.store.WatermarkStore;
@@ -38,6 +40,7 @@ public final class CostReportJob {
     private final ReportStore store;
     private final WatermarkStore watermarks;
     private final WorkspaceStore workspaces;
+    private final ApiKeyStore apiKeys;
     private final PriceCalibration calibration;
     private final AfterSettle afterSettle;
     private final AfterIngest afterIngest;
@@ -45,12 +48,13 @@ public final class CostReportJob {
     private final int lookbackDays;
 
     public CostReportJob(AdminReports reports, ReportStore store, WatermarkStore watermarks,
-                         WorkspaceStore workspaces, PriceCalibration calibration, AfterSettle afterSettle,
-                         AfterIngest afterIngest, Clock clock, int lookbackDays) {
+                         WorkspaceStore workspaces, ApiKeyStore apiKeys, PriceCalibration calibration,
+                         AfterSettle afterSettle, AfterIngest afterIngest, Clock clock, int lookbackDays) {
         this.reports = Objects.requireNonNull(reports);
         this.store = Objects.requireNonNull(store);
         this.watermarks = Objects.requireNonNull(watermarks);
         this.workspaces = Objects.requireNonNull(workspaces);
+        this.apiKeys = Objects.requireNonNull(apiKeys);
         this.calibration = Objects.requireNonNull(calibration);
         this.afterSettle = Objects.requireNonNull(afterSettle);
         this.afterIngest = Objects.requireNonNull(afterIngest);
@@ -129,19 +133,19 @@ public final class CostReportJob {
     }
 
     /**
-     * Which workspace each key belongs to, so a headroom check for a key that has no usage yet still finds its
-     * workspace's budgets. A failure is handled by design like the names above: the keys stored before stay, and
-     * keys with usage need none of this.
+     * Each key's name (for reports and the dashboard) and workspace (so a headroom check for a key that has no usage
+     * yet still finds its workspace's budgets). A failure is handled by design like the names above: the keys stored
+     * before stay, and keys with usage are placed by their usage.
      *
      * @return whether the keys were refreshed
      */
     private boolean refreshKeyWorkspaces(Deadline deadline) {
         try {
-            workspaces.putApiKeys(reports.apiKeys(deadline));
+            apiKeys.putAll(reports.apiKeys(deadline));
             return true;
         } catch (AdminApiException e) {
             long count = HandledFailures.record(HandledFailures.Kind.API_KEYS_REFRESH);
-            LOG.warn("could not refresh the API keys' workspaces; the ones stored before stay",
+            LOG.warn("could not refresh the API keys (names, workspaces); the ones stored before stay",
                     "error_type", e.getClass().getSimpleName(), "error", e.getMessage(),
                     "failure_handled", HandledFailures.Kind.API_KEYS_REFRESH.id(), "handled_so_far", count);
             return false;

@@ -27,6 +27,7 @@ import org.costobservatory.domain.ReportKind;
 import org.costobservatory.domain.SpendScope;
 import org.costobservatory.store.AlertRecord;
 import org.costobservatory.store.AlertStore;
+import org.costobservatory.store.ApiKeyStore;
 import org.costobservatory.store.BudgetStore;
 import org.costobservatory.store.SpendStore;
 import org.costobservatory.store.Watermark;
@@ -46,10 +47,13 @@ public final class DashboardData {
 
     /**
      * @param estimateVsBill the last {@link #RECONCILED_DAYS} settled days, each day's bill against its estimates
+     * @param workspaceNames workspace id to name, {@code default} included
+     * @param apiKeyNames    API key id to name, for keys the Admin API listed
      */
     public record View(Instant generatedAt, List<BudgetView> budgets, PeriodWindow month, List<Slice> byModel,
                        List<Slice> byWorkspace, List<AlertRecord> recentAlerts, Optional<Watermark> cost,
-                       Optional<Watermark> usage, Duration staleAfter, List<Reconciliation.Line> estimateVsBill) {
+                       Optional<Watermark> usage, Duration staleAfter, List<Reconciliation.Line> estimateVsBill,
+                       Map<String, String> workspaceNames, Map<String, String> apiKeyNames) {
         public boolean stale() {
             return usage.map(u -> Duration.between(u.storedThrough(), generatedAt).compareTo(staleAfter) > 0)
                     .orElse(true);
@@ -64,6 +68,7 @@ public final class DashboardData {
     private final SpendCalculator calculator;
     private final SpendStore spend;
     private final WorkspaceStore workspaces;
+    private final ApiKeyStore apiKeys;
     private final AlertStore alerts;
     private final WatermarkStore watermarks;
     private final Reconciliation reconciliation;
@@ -71,12 +76,14 @@ public final class DashboardData {
     private final Duration staleAfter;
 
     public DashboardData(BudgetStore budgets, SpendCalculator calculator, SpendStore spend, WorkspaceStore workspaces,
-                         AlertStore alerts, WatermarkStore watermarks, Reconciliation reconciliation, Clock clock,
+                         ApiKeyStore apiKeys, AlertStore alerts, WatermarkStore watermarks, Reconciliation reconciliation,
+                         Clock clock,
                          Duration staleAfter) {
         this.budgets = Objects.requireNonNull(budgets);
         this.calculator = Objects.requireNonNull(calculator);
         this.spend = Objects.requireNonNull(spend);
         this.workspaces = Objects.requireNonNull(workspaces);
+        this.apiKeys = Objects.requireNonNull(apiKeys);
         this.alerts = Objects.requireNonNull(alerts);
         this.watermarks = Objects.requireNonNull(watermarks);
         this.reconciliation = Objects.requireNonNull(reconciliation);
@@ -121,7 +128,7 @@ public final class DashboardData {
         Optional<Watermark> cost = watermarks.get(ReportKind.COST);
         return new View(now, views, organisation.period(), byModel, byWorkspace,
                 recent.subList(0, Math.min(RECENT_ALERTS, recent.size())), cost,
-                watermarks.get(ReportKind.USAGE), staleAfter, estimateVsBill(cost));
+                watermarks.get(ReportKind.USAGE), staleAfter, estimateVsBill(cost), names, apiKeys.names());
     }
 
     /** The last settled days by day, oldest first; none before the first day is settled. */

@@ -17,6 +17,7 @@ import org.costobservatory.domain.Dimensions;
 import org.costobservatory.domain.ReportKind;
 import org.costobservatory.domain.UsageRow;
 import org.costobservatory.pricing.PricedUsageRow;
+import org.costobservatory.store.ApiKeyStore;
 import org.costobservatory.store.ReportStore;
 import org.costobservatory.store.StoredCostDay;
 import org.costobservatory.store.StoredUsageHour;
@@ -36,18 +37,29 @@ public final class Reports {
 
     private final ReportStore store;
     private final WorkspaceStore workspaces;
+    private final ApiKeyStore apiKeys;
     private final WatermarkStore watermarks;
 
-    public Reports(ReportStore store, WorkspaceStore workspaces, WatermarkStore watermarks) {
+    public Reports(ReportStore store, WorkspaceStore workspaces, ApiKeyStore apiKeys, WatermarkStore watermarks) {
         this.store = Objects.requireNonNull(store);
         this.workspaces = Objects.requireNonNull(workspaces);
+        this.apiKeys = Objects.requireNonNull(apiKeys);
         this.watermarks = Objects.requireNonNull(watermarks);
+    }
+
+    /** Names for the grouping's keys: workspaces and API keys have them; other groupings are their own names. */
+    private Map<String, String> names(Grouping groupBy) {
+        return switch (groupBy) {
+            case WORKSPACE -> workspaces.names();
+            case API_KEY -> apiKeys.names();
+            default -> Map.of();
+        };
     }
 
     /** The cost report's lines, grouped. */
     public Report costs(LocalDate from, LocalDate to, Grouping groupBy) {
         checkRange(from, to, MAX_COST_DAYS, groupBy, true);
-        Map<String, String> names = workspaces.names();
+        Map<String, String> names = names(groupBy);
         Map<String, BigDecimal> totals = new TreeMap<>();
         List<LocalDate> missing = new ArrayList<>();
         for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
@@ -81,7 +93,7 @@ public final class Reports {
     /** The usage report's lines, grouped, with token counts and list-price cost. */
     public Report usage(LocalDate from, LocalDate to, Grouping groupBy) {
         checkRange(from, to, MAX_USAGE_DAYS, groupBy, false);
-        Map<String, String> names = workspaces.names();
+        Map<String, String> names = names(groupBy);
         Map<String, BigDecimal> cents = new TreeMap<>();
         Map<String, Map<String, Long>> counts = new TreeMap<>();
         List<LocalDate> missing = new ArrayList<>();
@@ -132,8 +144,8 @@ public final class Reports {
         if (groupBy == Grouping.WORKSPACE) {
             return names.getOrDefault(key, key);
         }
-        if (groupBy == Grouping.API_KEY && Dimensions.NONE.equals(key)) {
-            return "(no API key: Console)";
+        if (groupBy == Grouping.API_KEY) {
+            return Dimensions.NONE.equals(key) ? "(no API key: Console)" : names.getOrDefault(key, key);
         }
         return Dimensions.NONE.equals(key) ? "(none)" : key;
     }

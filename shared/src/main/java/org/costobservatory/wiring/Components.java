@@ -14,6 +14,7 @@ import org.costobservatory.alert.BudgetAlerts;
 import org.costobservatory.alert.ChangeNotices;
 import org.costobservatory.alert.DriftNotices;
 import org.costobservatory.alert.OnceNotices;
+import org.costobservatory.alert.ResetNotices;
 import org.costobservatory.alert.SnsAlertPublisher;
 import org.costobservatory.alert.ThresholdAlerts;
 import org.costobservatory.anthropic.AdminReports;
@@ -21,8 +22,8 @@ import org.costobservatory.api.ApiRequest;
 import org.costobservatory.api.ApiResponse;
 import org.costobservatory.api.ApiRouter;
 import org.costobservatory.api.BudgetRoutes;
-import org.costobservatory.api.HoldRoutes;
 import org.costobservatory.api.EstimateRoutes;
+import org.costobservatory.api.HoldRoutes;
 import org.costobservatory.api.ReconciliationRoutes;
 import org.costobservatory.api.ReportRoutes;
 import org.costobservatory.budget.HeadroomService;
@@ -38,16 +39,18 @@ import org.costobservatory.ingest.CostReportJob;
 import org.costobservatory.ingest.IngestJob;
 import org.costobservatory.ingest.PriceCalibration;
 import org.costobservatory.ingest.UsageReportJob;
+import org.costobservatory.metrics.Metrics;
 import org.costobservatory.pricing.PriceTable;
 import org.costobservatory.pricing.UsagePricer;
 import org.costobservatory.report.DashboardData;
 import org.costobservatory.report.Reconciliation;
 import org.costobservatory.report.Reports;
 import org.costobservatory.store.AlertStore;
+import org.costobservatory.store.ApiKeyStore;
 import org.costobservatory.store.BudgetStore;
-import org.costobservatory.store.HoldStore;
 import org.costobservatory.store.CalibrationStore;
 import org.costobservatory.store.EstimateStore;
+import org.costobservatory.store.HoldStore;
 import org.costobservatory.store.NoticeStore;
 import org.costobservatory.store.ProvisionalStore;
 import org.costobservatory.store.ReportStore;
@@ -55,10 +58,11 @@ import org.costobservatory.store.SpendStore;
 import org.costobservatory.store.WatermarkStore;
 import org.costobservatory.store.WorkspaceStore;
 import org.costobservatory.store.dynamodb.DynamoDbAlertStore;
+import org.costobservatory.store.dynamodb.DynamoDbApiKeyStore;
 import org.costobservatory.store.dynamodb.DynamoDbBudgetStore;
-import org.costobservatory.store.dynamodb.DynamoDbHoldStore;
 import org.costobservatory.store.dynamodb.DynamoDbCalibrationStore;
 import org.costobservatory.store.dynamodb.DynamoDbEstimateStore;
+import org.costobservatory.store.dynamodb.DynamoDbHoldStore;
 import org.costobservatory.store.dynamodb.DynamoDbNoticeStore;
 import org.costobservatory.store.dynamodb.DynamoDbProvisionalStore;
 import org.costobservatory.store.dynamodb.DynamoDbReportStore;
@@ -81,6 +85,7 @@ public final class Components {
     private final SpendStore spend;
     private final WatermarkStore watermarks;
     private final WorkspaceStore workspaces;
+    private final ApiKeyStore apiKeys;
     private final BudgetStore budgets;
     private final AlertStore alerts;
     private final NoticeStore notices;
@@ -95,6 +100,7 @@ public final class Components {
     private final SpendCalculator calculator;
     private final HeadroomService headroom;
     private final boolean alertsEnabled;
+    private final Metrics metrics;
     private AlertPublisher publisherInstance;
     private AdminReports adminReportsInstance;
 
@@ -103,11 +109,13 @@ public final class Components {
         this.clock = builder.clock;
         this.dynamo = builder.dynamo != null ? builder.dynamo : AwsClients.dynamoDb(config.environment());
         this.alertsEnabled = builder.alertsEnabled;
+        this.metrics = builder.metrics;
         String table = config.tableName();
         this.reports = new DynamoDbReportStore(dynamo, table);
         this.spend = new DynamoDbSpendStore(dynamo, table);
         this.watermarks = new DynamoDbWatermarkStore(dynamo, table);
         this.workspaces = new DynamoDbWorkspaceStore(dynamo, table);
+        this.apiKeys = new DynamoDbApiKeyStore(dynamo, table);
         this.budgets = new DynamoDbBudgetStore(dynamo, table);
         this.alerts = new DynamoDbAlertStore(dynamo, table);
         this.notices = new DynamoDbNoticeStore(dynamo, table);
@@ -167,6 +175,10 @@ public final class Components {
         return workspaces;
     }
 
+    public ApiKeyStore apiKeys() {
+        return apiKeys;
+    }
+
     public BudgetStore budgets() {
         return budgets;
     }
@@ -194,7 +206,7 @@ public final class Components {
 
     /** An API key's workspace: from its newest stored usage, else from the key list the daily run stores. */
     private KeyWorkspaces keyWorkspaces() {
-        return key -> spend.keyWorkspace(key).or(() -> workspaces.keyWorkspace(key));
+        return key -> spend.keyWorkspace(key).or(() -> apiKeys.workspaceOf(key));
     }
 
     /** Notices of loosened budgets (a raised limit, a deletion); nothing in review mode. */
@@ -204,13 +216,13 @@ public final class Components {
 
     /** Finance-style exports of the stored reports. */
     public Reports spendReports() {
-        return new Reports(reports, workspaces, watermarks);
+        return new Reports(reports, workspaces, apiKeys, watermarks);
     }
 
     /** What the dashboard shows. */
     public DashboardData dashboardData() {
-        return new DashboardData(budgets, calculator, spend, workspaces, alerts, watermarks, reconciliation(), clock,
-                config.staleAfter());
+        return new DashboardData(budgets, calculator, spend, workspaces, apiKeys, alerts, watermarks, reconciliation(),
+                clock, config.staleAfter());
     }
 
     /** Every estimate set against the bill. */
@@ -273,9 +285,27 @@ public final class Components {
         return alertsEnabled ? thresholdAlerts() : AlertEvaluation.OFF;
     }
 
-    /** Threshold evaluation after every ingest run; nothing in review mode. */
+    /** The notice that a new period re-armed a budget that alerted in the last one. */
+    public ResetNotices resetNotices() {
+        return new ResetNotices(alerts, onceNotices());
+    }
+
+    /**
+     * After every ingest run: reset notices, then thresholds, for every budget, and each budget's metrics; nothing in
+     * review mode.
+     */
     public AfterIngest budgetAlerts() {
-        return alertsEnabled ? new BudgetAlerts(headroom, thresholdAlerts()) : AfterIngest.NOTHING;
+        if (!alertsEnabled) {
+            return AfterIngest.NOTHING;
+        }
+        ResetNotices resets = resetNotices();
+        ThresholdAlerts thresholds = thresholdAlerts();
+        return new BudgetAlerts(headroom, answer -> resets.evaluate(answer) + thresholds.evaluate(answer), metrics);
+    }
+
+    /** Where the functions' CloudWatch metrics go; {@link Metrics#NONE} unless a handler asked for them. */
+    public Metrics metrics() {
+        return metrics;
     }
 
     /** False in review mode: thresholds are neither claimed nor published. */
@@ -285,8 +315,8 @@ public final class Components {
 
     /** The cost report run, as the daily function, local mode and the CLI run it. */
     public CostReportJob costReportJob() {
-        return new CostReportJob(adminReports(), reports, watermarks, workspaces, priceCalibration(), driftNotices(),
-                budgetAlerts(), clock, config.costLookbackDays());
+        return new CostReportJob(adminReports(), reports, watermarks, workspaces, apiKeys, priceCalibration(),
+                driftNotices(), budgetAlerts(), clock, config.costLookbackDays());
     }
 
     /** The usage report run, as the hourly function, local mode and the CLI run it. */
@@ -310,7 +340,7 @@ public final class Components {
     /** The deployed routes plus {@code extra} groups (local mode adds its pull routes). */
     public ApiRouter router(boolean requireIamCaller, List<Function<ApiRequest, Optional<ApiResponse>>> extra) {
         BudgetRoutes budgetRoutes = new BudgetRoutes(budgets, headroom, alertEvaluation(), alerts, changeNotices(),
-                clock);
+                clock, metrics, workspaces, apiKeys);
         HoldRoutes holdRoutes = new HoldRoutes(holdService());
         ReportRoutes reportRoutes = new ReportRoutes(spendReports(), dashboardData(), watermarks, clock,
                 config.staleAfter());
@@ -338,6 +368,7 @@ public final class Components {
         private Supplier<AlertPublisher> publisher;
         private Supplier<AdminReports> adminReports;
         private boolean alertsEnabled = true;
+        private Metrics metrics = Metrics.NONE;
 
         private Builder(Config config) {
             this.config = Objects.requireNonNull(config);
@@ -361,6 +392,12 @@ public final class Components {
 
         public Builder adminReports(Supplier<AdminReports> value) {
             this.adminReports = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** CloudWatch metrics (the Lambda functions); local mode and the CLI record none. */
+        public Builder metrics(Metrics value) {
+            this.metrics = Objects.requireNonNull(value);
             return this;
         }
 

@@ -1,21 +1,32 @@
 package org.costobservatory.wiring;
 
+import java.util.Map;
+import java.util.function.Consumer;
 import org.costobservatory.api.ApiRouter;
 import org.costobservatory.config.Config;
 import org.costobservatory.domain.ReportKind;
 import org.costobservatory.ingest.IngestInvocation;
+import org.costobservatory.metrics.EmfMetrics;
 
 /**
  * What each Lambda handler's no-argument constructor builds: the real graph from the process environment, once per
- * container (and once per SnapStart snapshot). The handlers themselves only adapt Lambda's types.
+ * container (and once per SnapStart snapshot), with CloudWatch metrics in embedded metric format on standard
+ * output. The handlers themselves only adapt Lambda's types.
  */
 public final class Functions {
     private Functions() {
     }
 
-    /** The budget-check function: every route behind IAM authorization. */
+    /** The budget-check function: every route behind IAM authorization; a metric per headroom call. */
     public static ApiRouter budgetCheck() {
-        return Components.create(Config.fromEnv()).router(true);
+        return budgetCheck(System.getenv(), System.out::println);
+    }
+
+    /** As {@link #budgetCheck()}, from {@code env}, with each metric document given to {@code metricLines}. */
+    public static ApiRouter budgetCheck(Map<String, String> env, Consumer<String> metricLines) {
+        Config config = Config.fromEnv(env);
+        return Components.builder(config).metrics(new EmfMetrics(config.metricsNamespace(), metricLines).prime())
+                .build().router(true);
     }
 
     /**
@@ -23,11 +34,17 @@ public final class Functions {
      * shows at start-up rather than in the first run.
      */
     public static IngestInvocation ingest(ReportKind report) {
-        Config config = Config.fromEnv();
+        return ingest(report, System.getenv(), System.out::println);
+    }
+
+    /** As {@link #ingest(ReportKind)}, from {@code env}, with each metric document given to {@code metricLines}. */
+    public static IngestInvocation ingest(ReportKind report, Map<String, String> env, Consumer<String> metricLines) {
+        Config config = Config.fromEnv(env);
         config.requireAdminKeySource();
-        Components components = Components.create(config);
+        Components components = Components.builder(config)
+                .metrics(new EmfMetrics(config.metricsNamespace(), metricLines).prime()).build();
         components.adminReports();
         return new IngestInvocation(report, components.ingestJob(report), components.clock(),
-                config.deadlineMargin());
+                config.deadlineMargin(), components.metrics(), components.watermarks());
     }
 }

@@ -451,17 +451,18 @@ class ReportParserTest {
     }
 
     @Test
-    void readsApiKeysWithTheirWorkspaceTheDefaultOneAsDefaultAndNothingElse() {
+    void readsApiKeysWithTheirWorkspaceTheDefaultOneAsDefaultAndNoHint() {
         // GIVEN a page as the Admin API sends it: a key in a workspace, one in the Default workspace (null)
-        String page = ReportJsonWriter.apiKeysPage(List.of(new ApiKey("apikey_a", "wrkspc_1"),
-                new ApiKey("apikey_b", null)), true);
+        String page = ReportJsonWriter.apiKeysPage(List.of(new ApiKey("apikey_a", "a", "active", "wrkspc_1"),
+                new ApiKey("apikey_b", "b", "archived", "default")), true);
 
         // WHEN parsed
         ApiKeyPage parsed = parser.parseApiKeyPage(bytes(page));
 
         // THEN each key keeps its workspace, the Default one as 'default', and last_id is the cursor
-        assertThat(parsed.keys()).containsExactly(new ApiKey("apikey_a", "wrkspc_1"),
-                new ApiKey("apikey_b", "default"));
+        assertThat(page).contains("\"workspace_id\":null");
+        assertThat(parsed.keys()).containsExactly(new ApiKey("apikey_a", "a", "active", "wrkspc_1"),
+                new ApiKey("apikey_b", "b", "archived", "default"));
         assertThat(parsed.lastId()).isEqualTo("apikey_b");
         assertThat(parsed.hasMore()).isTrue();
         assertThat(page).contains("partial_key_hint");

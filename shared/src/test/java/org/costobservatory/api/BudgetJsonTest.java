@@ -68,6 +68,8 @@ class BudgetJsonTest {
             "{\"preset\": \"agent-sdk-pro\", \"limit_usd\": 5}|limit_usd",
             "{\"preset\": \"agent-sdk-team\", \"seats\": 2, \"limit_usd\": 100}|limit_usd",
             "{\"preset\": \"agent-sdk-pro\", \"period\": \"weekly\"}|period",
+            "{\"limit_usd\": 10, \"period\": \"daily\", \"reset_notice\": \"no\"}|reset_notice",
+            "{\"limit_usd\": 10, \"period\": \"daily\", \"reset_notice\": 0}|reset_notice",
             "[1, 2]|body"})
     void refusesAnInvalidBudgetNamingTheField(String json, String field) {
         assertThatThrownBy(() -> parse("budget", json)).isInstanceOfSatisfying(InvalidFieldException.class,
@@ -96,5 +98,16 @@ class BudgetJsonTest {
         Budget pool = parse("pool", "{\"preset\": \"agent-sdk-team\", \"seats\": 3}");
         Budget again = BudgetJson.fromNode("pool", BudgetJson.toJson(pool));
         assertThat(again).isEqualTo(pool);
+    }
+
+    @Test
+    void theResetNoticeIsOnUnlessTurnedOffAndSurvivesARoundTrip() {
+        Budget loud = parse("loud", "{\"limit_usd\": 10, \"period\": \"daily\"}");
+        Budget quiet = parse("quiet", "{\"limit_usd\": 10, \"period\": \"daily\", \"reset_notice\": false}");
+
+        assertThat(loud.resetNotice()).isTrue();
+        assertThat(quiet.resetNotice()).isFalse();
+        assertThat(BudgetJson.toJson(quiet).get("reset_notice").asBoolean()).isFalse();
+        assertThat(BudgetJson.fromNode("quiet", BudgetJson.toJson(quiet))).isEqualTo(quiet);
     }
 }

@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -192,14 +193,19 @@ public final class DemoAdminApi implements AutoCloseable {
         respond(exchange, ReportJsonWriter.workspacesPage(page, from + limit < all.size()));
     }
 
+    /** Every status unless {@code status} is given, paged by id like the real list. */
     private void apiKeys(HttpExchange exchange, Map<String, List<String>> query) throws IOException {
-        List<ApiKey> all = organisation.apiKeys();
+        Optional<String> status = Optional.ofNullable(query.get("status")).map(values -> values.get(0));
+        List<ApiKey> all = organisation.apiKeys().stream()
+                .filter(key -> status.isEmpty() || key.status().equals(status.get())).toList();
         String after = query.getOrDefault("after_id", List.of("")).get(0);
         int limit = limit(query, 20, 1000);
         int from = 0;
-        for (int i = 0; i < all.size() && !after.isEmpty(); i++) {
-            if (all.get(i).id().equals(after)) {
-                from = i + 1;
+        if (!after.isEmpty()) {
+            for (int i = 0; i < all.size(); i++) {
+                if (all.get(i).id().equals(after)) {
+                    from = i + 1;
+                }
             }
         }
         List<ApiKey> page = all.subList(from, Math.min(all.size(), from + limit));

@@ -16,6 +16,7 @@ import org.costobservatory.domain.ApiKey;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
 import org.costobservatory.domain.Money;
+import org.costobservatory.domain.Dimensions;
 import org.costobservatory.domain.UsageRow;
 import org.costobservatory.domain.Workspace;
 import org.costobservatory.pricing.PriceTable;
@@ -106,11 +107,15 @@ public final class DemoOrganisation {
                 new Workspace(LEGACY, "Legacy Prototype", Optional.of(Instant.parse("2026-06-30T12:00:00Z"))));
     }
 
-    /** Every API key that makes the demo's traffic, with its workspace, in id order. */
+    /** Every API key, whatever its status: one inactive and one archived among them, as real organisations have. */
     public List<ApiKey> apiKeys() {
-        java.util.Map<String, ApiKey> keys = new java.util.TreeMap<>();
-        STREAMS.forEach(stream -> keys.put(stream.apiKey(), new ApiKey(stream.apiKey(), stream.workspace())));
-        return List.copyOf(keys.values());
+        return List.of(
+                new ApiKey("apikey_01DemoBatchRunner0000", "nightly-batch-runner", "active", BATCH),
+                new ApiKey("apikey_01DemoDefaultScripts0", "ops-scripts", "active", Dimensions.DEFAULT_WORKSPACE),
+                new ApiKey("apikey_01DemoLegacyProto0000", "legacy-prototype", "archived", LEGACY),
+                new ApiKey("apikey_01DemoResearchAlpha00", "research-alpha", "active", RESEARCH),
+                new ApiKey("apikey_01DemoResearchBeta000", "research-beta", "inactive", RESEARCH),
+                new ApiKey("apikey_01DemoSupportProd00000", "support-bot-prod", "active", SUPPORT));
     }
 
     /** The usage lines of one hour, grouped by workspace, API key, model, service tier and context window. */

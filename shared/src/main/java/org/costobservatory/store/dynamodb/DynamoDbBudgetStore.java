@@ -157,6 +157,7 @@ public final class DynamoDbBudgetStore implements BudgetStore {
         item.put("thresholds_percent", Items.list(budget.thresholdsPercent().stream()
                 .map(t -> AttributeValue.fromN(t.toPlainString())).toList()));
         item.put("warn_percent", AttributeValue.fromN(budget.warnPercent().toPlainString()));
+        item.put("reset_notice", AttributeValue.fromBool(budget.resetNotice()));
         budget.preset().ifPresent(preset -> item.put("preset", s(preset)));
         budget.seats().ifPresent(seats -> item.put("seats", n(seats)));
         budget.updatedAt().ifPresent(at -> item.put("updated_at", s(at.toString())));
@@ -175,6 +176,8 @@ public final class DynamoDbBudgetStore implements BudgetStore {
                 budgetScope, thresholds, Items.dec(item, "warn_percent"),
                 Optional.ofNullable(Items.str(item, "preset")),
                 item.containsKey("seats") ? Optional.of((int) Items.num(item, "seats")) : Optional.empty(),
-                Items.instant(item, "updated_at").map(Instant.class::cast));
+                Items.instant(item, "updated_at").map(Instant.class::cast),
+                // Budgets stored before the field existed have the notice on, the default.
+                !item.containsKey("reset_notice") || item.get("reset_notice").bool());
     }
 }

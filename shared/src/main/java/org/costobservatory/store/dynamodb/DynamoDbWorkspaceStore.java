@@ -7,9 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeMap;
-import org.costobservatory.domain.ApiKey;
 import org.costobservatory.domain.Dimensions;
 import org.costobservatory.domain.Workspace;
 import org.costobservatory.store.WorkspaceStore;
@@ -21,7 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
-/** Workspace names ({@code WORKSPACE}) and API keys' workspaces ({@code APIKEY}), refreshed by the daily cost run. */
+/** Workspace names, refreshed by the daily cost run. */
 public final class DynamoDbWorkspaceStore implements WorkspaceStore {
     private final DynamoDbClient dynamo;
     private final String table;
@@ -47,28 +45,6 @@ public final class DynamoDbWorkspaceStore implements WorkspaceStore {
             }
             batch.write(puts);
         });
-    }
-
-    @Override
-    public void putApiKeys(List<ApiKey> keys) {
-        Dynamo.run("store API keys' workspaces", () -> {
-            Map<String, WriteRequest> puts = new LinkedHashMap<>();
-            for (ApiKey key : keys) {
-                Map<String, AttributeValue> item = new LinkedHashMap<>();
-                item.put(Keys.PK, s(Keys.API_KEY));
-                item.put(Keys.SK, s(key.id()));
-                item.put("workspace_id", s(key.workspaceId()));
-                // One write per key: a batch may not name the same item twice.
-                puts.put(key.id(), WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
-            }
-            batch.write(new ArrayList<>(puts.values()));
-        });
-    }
-
-    @Override
-    public Optional<String> keyWorkspace(String apiKeyId) {
-        return Dynamo.call("read the workspace of " + apiKeyId, () -> Optional.ofNullable(
-                Dynamo.get(dynamo, table, Keys.API_KEY, apiKeyId)).map(item -> Items.str(item, "workspace_id")));
     }
 
     @Override

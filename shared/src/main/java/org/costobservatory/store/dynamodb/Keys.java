@@ -24,7 +24,7 @@ import org.costobservatory.domain.SpendScope;
  * SCOPES                     workspace:wrkspc_1       registry of rollup scopes
  * WATERMARK                  cost | usage             progress of a report
  * WORKSPACE                  wrkspc_1                 workspace name
- * APIKEY                     apikey_1                 the workspace an API key belongs to
+ * API_KEY                    apikey_01                API key name, status and workspace (headroom finds a key's workspace here when it has no usage)
  * BUDGET                     team-agents              a budget
  * BUDGET                     team-agents#holds        its hold ledger: version, active holds, recent runs
  * HOLD#hold_3f2a...          HOLD                     one hold
@@ -47,7 +47,7 @@ public final class Keys {
     public static final String SCOPES = "SCOPES";
     public static final String WATERMARK = "WATERMARK";
     public static final String WORKSPACE = "WORKSPACE";
-    public static final String API_KEY = "APIKEY";
+    public static final String API_KEY = "API_KEY";
     public static final String BUDGET = "BUDGET";
     public static final String ALERT = "ALERT";
     public static final String NOTICE = "NOTICE";

@@ -34,6 +34,7 @@ import org.costobservatory.testing.MotoServer;
 import org.costobservatory.testing.TableDump;
 import org.costobservatory.testing.TestContext;
 import org.costobservatory.wiring.Components;
+import org.costobservatory.wiring.Functions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -177,6 +178,27 @@ class BudgetCheckHandlerTest {
         assertThat(answer.get("thresholds_crossed").toString()).isEqualTo("[50,75]");
         assertThat(answer.get("basis").asText()).isEqualTo("cost_report");
         assertThat(answer.get("unpriced_models").isArray()).isTrue();
+    }
+
+    @Test
+    void theDeployedWiringWritesOneMetricPerHeadroomCallWithItsDecision() throws Exception {
+        putBudget();
+        List<String> lines = new ArrayList<>();
+        BudgetCheckHandler deployed = new BudgetCheckHandler(Functions.budgetCheck(Map.of(
+                "TABLE_NAME", components.config().tableName(),
+                "AWS_ENDPOINT_URL_DYNAMODB", DynamoDbLocal.shared().endpoint().toString(), "AWS_REGION", "us-east-1",
+                "METRICS_NAMESPACE", "CostObservatory/test-stack"), lines::add));
+
+        APIGatewayV2HTTPResponse response = deployed.handleRequest(event("headroom.json"), new TestContext());
+        deployed.handleRequest(event("list-budgets.json"), new TestContext());
+
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        assertThat(lines).as("the headroom call's count and latency; nothing for the budget list").hasSize(2);
+        JsonNode calls = Json.mapper().readTree(lines.get(0));
+        assertThat(calls.at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo("CostObservatory/test-stack");
+        assertThat(calls.get("Decision").asText()).isEqualTo(body(response).get("decision").asText());
+        assertThat(calls.get("HeadroomCalls").asInt()).isEqualTo(1);
+        assertThat(Json.mapper().readTree(lines.get(1)).get("HeadroomLatencyMs").asDouble()).isPositive();
     }
 
     @Test

@@ -222,7 +222,7 @@ class HoldsHandlerTest {
     @Test
     void aKeyWithoutUsageFindsItsWorkspaceInTheStoredKeyList() throws Exception {
         twoBudgets();
-        components.workspaces().putApiKeys(List.of(new ApiKey("apikey_01Fresh", null)));
+        components.apiKeys().putAll(List.of(new ApiKey("apikey_01Fresh", "fresh", "active", "default")));
 
         JsonNode fresh = body(headroom("api_key_id=apikey_01Fresh&estimate_usd=24.88"));
         assertThat(fresh.at("/scope/workspace_id").asText()).isEqualTo("default");

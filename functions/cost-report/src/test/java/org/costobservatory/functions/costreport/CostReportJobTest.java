@@ -81,8 +81,9 @@ class CostReportJobTest {
                         new Workspace(BATCH, "Nightly Batch", Optional.of(Instant.parse("2026-07-01T00:00:00Z")))),
                         false))));
         api.server().stubFor(get(urlPathEqualTo(FakeAdminApi.API_KEYS_PATH)).willReturn(json(
-                ReportJsonWriter.apiKeysPage(List.of(new ApiKey("apikey_01NewNoUsageYet", SUPPORT),
-                        new ApiKey("apikey_01DefaultScripts", null)), false))));
+                ReportJsonWriter.apiKeysPage(List.of(new ApiKey("apikey_01NewNoUsageYet", "support-bot-prod", "active",
+                        SUPPORT), new ApiKey("apikey_01Old", "old-batch", "archived", BATCH),
+                        new ApiKey("apikey_01DefaultScripts", "scripts", "active", "default")), false))));
     }
 
     private static CostRow row(String date, String workspace, String costType, String model, String tier,
@@ -164,10 +165,14 @@ class CostReportJobTest {
         // AND the workspace names, the archived one included, and the Default workspace
         assertThat(components.workspaces().names()).containsEntry(SUPPORT, "Support Bot")
                 .containsEntry(BATCH, "Nightly Batch").containsEntry("default", "Default");
-        // AND each API key's workspace from the key list, of every status, so a key without usage yet has one
-        assertThat(components.workspaces().keyWorkspace("apikey_01NewNoUsageYet")).contains(SUPPORT);
-        assertThat(components.workspaces().keyWorkspace("apikey_01DefaultScripts")).contains("default");
-        assertThat(components.workspaces().keyWorkspace("apikey_01Unknown")).isEmpty();
+        // AND each API key's name and workspace from the key list, of every status, so a key without usage yet has one
+        assertThat(components.apiKeys().names()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "apikey_01NewNoUsageYet", "support-bot-prod", "apikey_01Old", "old-batch",
+                "apikey_01DefaultScripts", "scripts"));
+        assertThat(components.apiKeys().workspaceOf("apikey_01NewNoUsageYet")).contains(SUPPORT);
+        assertThat(components.apiKeys().workspaceOf("apikey_01Old")).contains(BATCH);
+        assertThat(components.apiKeys().workspaceOf("apikey_01DefaultScripts")).contains("default");
+        assertThat(components.apiKeys().workspaceOf("apikey_01Unknown")).isEmpty();
         api.server().verify(getRequestedFor(urlPathEqualTo(FakeAdminApi.API_KEYS_PATH))
                 .withQueryParam("limit", equalTo("1000")).withQueryParam("status", absent()));
         // AND the request asked for whole UTC days, grouped by workspace and description

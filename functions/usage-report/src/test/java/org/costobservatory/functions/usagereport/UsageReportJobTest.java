@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.costobservatory.anthropic.FakeAdminApi;
@@ -31,11 +33,13 @@ import org.costobservatory.ingest.IngestRequest;
 import org.costobservatory.ingest.IngestSummary;
 import org.costobservatory.ingest.UsageReportJob;
 import org.costobservatory.json.Json;
+import org.costobservatory.metrics.EmfMetrics;
 import org.costobservatory.pricing.PricedUsageRow;
 import org.costobservatory.store.DailySpend;
 import org.costobservatory.testing.DynamoDbLocal;
 import org.costobservatory.testing.TestContext;
 import org.costobservatory.wiring.Components;
+import org.costobservatory.wiring.Functions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -224,5 +228,58 @@ class UsageReportJobTest {
         assertThat(summary.report()).isEqualTo("usage");
         assertThat(summary.windowTo()).isEqualTo(hour("2026-08-14T02:00:00Z"));
         assertThat(summary.rowsStored()).isEqualTo(4);
+    }
+
+    @Test
+    void theHandlerRecordsTheRunAndTheDataLagAsMetrics() throws Exception {
+        serve(fourHoursInThreePages());
+        List<String> lines = new ArrayList<>();
+        UsageReportHandler handler = new UsageReportHandler(new IngestInvocation(ReportKind.USAGE, job::run,
+                api.clock(), Duration.ofSeconds(20), new EmfMetrics("CostObservatory/test", lines::add),
+                components.watermarks()));
+
+        handler.handleRequest(new ByteArrayInputStream(Files.readAllBytes(Path.of(getClass()
+                .getResource("/events/usage-report-scheduled.json").toURI()))), new ByteArrayOutputStream(),
+                new TestContext());
+
+        JsonNode run = metric(lines, "Rows");
+        assertThat(run.get("Report").asText()).isEqualTo("usage");
+        assertThat(run.get("Rows").asLong()).isEqualTo(4);
+        assertThat(run.get("Buckets").asLong()).isEqualTo(4);
+        assertThat(run.has("DurationMs")).isTrue();
+        Duration lag = Duration.between(hour("2026-08-14T02:00:00Z"), api.clock().instant());
+        assertThat(metric(lines, "DataLagMinutes").get("DataLagMinutes").asDouble())
+                .isEqualTo(lag.toSeconds() / 60.0);
+    }
+
+    @Test
+    void theDeployedWiringRecordsTheDataLagOfARunThatFails() throws Exception {
+        List<String> lines = new ArrayList<>();
+        Map<String, String> env = Map.of("TABLE_NAME", components.config().tableName(),
+                "AWS_ENDPOINT_URL_DYNAMODB", DynamoDbLocal.shared().endpoint().toString(), "AWS_REGION", "us-east-1",
+                "ANTHROPIC_ADMIN_KEY", KEY, "ANTHROPIC_ADMIN_BASE_URL", "http://127.0.0.1:1",
+                "METRICS_NAMESPACE", "CostObservatory/test-stack");
+        UsageReportHandler handler = new UsageReportHandler(Functions.ingest(ReportKind.USAGE, env, lines::add));
+        Instant before = Instant.now();
+
+        assertThatThrownBy(() -> handler.handleRequest(new ByteArrayInputStream(Files.readAllBytes(Path.of(getClass()
+                .getResource("/events/usage-report-scheduled.json").toURI()))), new ByteArrayOutputStream(),
+                new TestContext(21_000))).isInstanceOf(RuntimeException.class);
+
+        assertThat(lines).noneMatch(line -> line.contains("\"Rows\""));
+        JsonNode lag = metric(lines, "DataLagMinutes");
+        assertThat(lag.at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo("CostObservatory/test-stack");
+        assertThat(lag.get("DataLagMinutes").asDouble()).isGreaterThanOrEqualTo(
+                Duration.between(hour("2026-08-13T22:00:00Z"), before).toSeconds() / 60.0);
+    }
+
+    private static JsonNode metric(List<String> lines, String name) throws Exception {
+        for (String line : lines) {
+            JsonNode document = Json.mapper().readTree(line);
+            if (document.has(name)) {
+                return document;
+            }
+        }
+        throw new AssertionError("no " + name + " in " + lines);
     }
 }
