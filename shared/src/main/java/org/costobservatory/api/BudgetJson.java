@@ -31,7 +31,7 @@ public final class BudgetJson {
     private static final Pattern API_KEY = Pattern.compile("^apikey_[A-Za-z0-9_-]{1,128}$");
     private static final Pattern MODEL = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$");
     private static final Set<String> FIELDS = Set.of("name", "limit_usd", "period", "time_zone", "scope",
-            "thresholds_percent", "warn_percent", "preset", "seats");
+            "thresholds_percent", "warn_percent", "preset", "seats", "forecast_alert");
     /** Fields a client may echo back from a GET; they are ignored. */
     private static final Set<String> READ_ONLY = Set.of("updated_at");
     private static final Set<String> SCOPE_FIELDS = Set.of("workspace_id", "api_key_id", "model");
@@ -72,7 +72,7 @@ public final class BudgetJson {
             String field = names.next();
             if (!FIELDS.contains(field) && !READ_ONLY.contains(field)) {
                 throw new InvalidFieldException(field, "is not a budget field (known: limit_usd, period, "
-                        + "time_zone, scope, thresholds_percent, warn_percent, preset, seats)");
+                        + "time_zone, scope, thresholds_percent, warn_percent, preset, seats, forecast_alert)");
             }
         }
         if (root.has("name") && !pathName.equals(root.get("name").asText())) {
@@ -159,9 +159,17 @@ public final class BudgetJson {
                 throw new InvalidFieldException("warn_percent", "must be more than 0 and at most 10000");
             }
         }
+        boolean forecastAlert = true;
+        if (root.hasNonNull("forecast_alert")) {
+            JsonNode value = root.get("forecast_alert");
+            if (!value.isBoolean()) {
+                throw new InvalidFieldException("forecast_alert", "must be true or false");
+            }
+            forecastAlert = value.booleanValue();
+        }
         Optional<Instant> updatedAt = Optional.empty();
         return new Budget(pathName, limit.stripTrailingZeros().scale() < 0 ? limit.setScale(0) : limit, period,
-                zone, scope, thresholds, warn, preset.map(BudgetPreset::id), seats, updatedAt);
+                zone, scope, thresholds, warn, preset.map(BudgetPreset::id), seats, updatedAt, forecastAlert);
     }
 
     private static BudgetScope scope(JsonNode node) {
@@ -270,6 +278,7 @@ public final class BudgetJson {
         ArrayNode thresholds = node.putArray("thresholds_percent");
         budget.thresholdsPercent().forEach(thresholds::add);
         node.put("warn_percent", budget.warnPercent());
+        node.put("forecast_alert", budget.forecastAlert());
         budget.preset().ifPresent(preset -> node.put("preset", preset));
         budget.seats().ifPresent(seats -> node.put("seats", seats));
         budget.updatedAt().ifPresent(at -> node.put("updated_at", at.toString()));

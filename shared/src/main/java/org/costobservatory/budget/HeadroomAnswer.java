@@ -10,17 +10,37 @@ import org.costobservatory.domain.PeriodWindow;
 
 /**
  * The answer to "may I start this run?" for one budget. Money is USD rounded to cents, and
- * {@code spentUsd == settledUsd + provisionalUsd} holds exactly.
+ * {@code spentUsd == settledUsd + provisionalUsd} holds exactly. The forecast informs; it never changes the
+ * decision.
  */
 public record HeadroomAnswer(Budget budget, Decision decision, BigDecimal spentUsd, BigDecimal settledUsd,
                              BigDecimal priorityTierUsd, BigDecimal provisionalUsd, BigDecimal estimateUsd,
                              BigDecimal remainingUsd, BigDecimal percentUsed, BigDecimal percentWithEstimate,
                              PeriodWindow period, Optional<LocalDate> settledThrough, Optional<Instant> dataAsOf,
                              boolean stale, List<BigDecimal> thresholdsCrossed, String basis,
-                             List<String> unpricedModels, boolean apportioned) {
+                             List<String> unpricedModels, boolean apportioned, Forecast forecast) {
 
     public HeadroomAnswer {
         thresholdsCrossed = List.copyOf(thresholdsCrossed);
         unpricedModels = List.copyOf(unpricedModels);
+        forecast = forecast == null ? Forecast.none(0) : forecast;
+    }
+
+    /** An answer without a forecast. */
+    public HeadroomAnswer(Budget budget, Decision decision, BigDecimal spentUsd, BigDecimal settledUsd,
+                          BigDecimal priorityTierUsd, BigDecimal provisionalUsd, BigDecimal estimateUsd,
+                          BigDecimal remainingUsd, BigDecimal percentUsed, BigDecimal percentWithEstimate,
+                          PeriodWindow period, Optional<LocalDate> settledThrough, Optional<Instant> dataAsOf,
+                          boolean stale, List<BigDecimal> thresholdsCrossed, String basis,
+                          List<String> unpricedModels, boolean apportioned) {
+        this(budget, decision, spentUsd, settledUsd, priorityTierUsd, provisionalUsd, estimateUsd, remainingUsd,
+                percentUsed, percentWithEstimate, period, settledThrough, dataAsOf, stale, thresholdsCrossed, basis,
+                unpricedModels, apportioned, Forecast.none(0));
+    }
+
+    public HeadroomAnswer withForecast(Forecast value) {
+        return new HeadroomAnswer(budget, decision, spentUsd, settledUsd, priorityTierUsd, provisionalUsd,
+                estimateUsd, remainingUsd, percentUsed, percentWithEstimate, period, settledThrough, dataAsOf, stale,
+                thresholdsCrossed, basis, unpricedModels, apportioned, value);
     }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.costobservatory.domain.Budget;
 import org.costobservatory.domain.Money;
 import org.costobservatory.store.BudgetStore;
@@ -28,17 +29,32 @@ public final class HeadroomService {
     private final SpendCalculator calculator;
     private final Clock clock;
     private final Duration staleAfter;
+    private final Optional<ForecastService> forecasts;
 
     public HeadroomService(BudgetStore budgets, SpendCalculator calculator, Clock clock, Duration staleAfter) {
+        this(budgets, calculator, clock, staleAfter, Optional.empty());
+    }
+
+    /** Answers that also carry the end-of-period forecast. */
+    public HeadroomService(BudgetStore budgets, SpendCalculator calculator, Clock clock, Duration staleAfter,
+                           ForecastService forecasts) {
+        this(budgets, calculator, clock, staleAfter, Optional.of(forecasts));
+    }
+
+    private HeadroomService(BudgetStore budgets, SpendCalculator calculator, Clock clock, Duration staleAfter,
+                            Optional<ForecastService> forecasts) {
         this.budgets = Objects.requireNonNull(budgets);
         this.calculator = Objects.requireNonNull(calculator);
         this.clock = Objects.requireNonNull(clock);
         this.staleAfter = Objects.requireNonNull(staleAfter);
+        this.forecasts = forecasts;
     }
 
     public HeadroomAnswer answer(Budget budget, BigDecimal estimateUsd) {
         Instant now = clock.instant();
-        return decide(budget, calculator.spend(budget, now), estimateUsd, now, staleAfter);
+        Spend spend = calculator.spend(budget, now);
+        HeadroomAnswer answer = decide(budget, spend, estimateUsd, now, staleAfter);
+        return forecasts.map(service -> answer.withForecast(service.forecast(budget, spend))).orElse(answer);
     }
 
     /** Every budget, most constrained first. */

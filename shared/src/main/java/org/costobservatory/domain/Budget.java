@@ -9,11 +9,12 @@ import java.util.Optional;
 
 /**
  * A spending limit over a recurring period. Thresholds are percentages of the limit at which an alert is sent once
- * per period; {@code warnPercent} is where a headroom answer turns from allow to warn.
+ * per period; {@code warnPercent} is where a headroom answer turns from allow to warn; {@code forecastAlert} says
+ * whether a notice goes out (once per period) when the end-of-period forecast first reaches the limit.
  */
 public record Budget(String name, BigDecimal limitUsd, BudgetPeriod period, ZoneId timeZone, BudgetScope scope,
                      List<BigDecimal> thresholdsPercent, BigDecimal warnPercent, Optional<String> preset,
-                     Optional<Integer> seats, Optional<Instant> updatedAt) {
+                     Optional<Integer> seats, Optional<Instant> updatedAt, boolean forecastAlert) {
 
     public static final List<BigDecimal> DEFAULT_THRESHOLDS =
             List.of(BigDecimal.valueOf(50), BigDecimal.valueOf(75), BigDecimal.valueOf(100));
@@ -32,12 +33,19 @@ public record Budget(String name, BigDecimal limitUsd, BudgetPeriod period, Zone
         updatedAt = updatedAt == null ? Optional.empty() : updatedAt;
     }
 
+    /** A budget with the forecast alert on (the default). */
+    public Budget(String name, BigDecimal limitUsd, BudgetPeriod period, ZoneId timeZone, BudgetScope scope,
+                  List<BigDecimal> thresholdsPercent, BigDecimal warnPercent, Optional<String> preset,
+                  Optional<Integer> seats, Optional<Instant> updatedAt) {
+        this(name, limitUsd, period, timeZone, scope, thresholdsPercent, warnPercent, preset, seats, updatedAt, true);
+    }
+
     public PeriodWindow currentPeriod(Instant now) {
         return period.containing(now, timeZone);
     }
 
     public Budget withUpdatedAt(Instant at) {
         return new Budget(name, limitUsd, period, timeZone, scope, thresholdsPercent, warnPercent, preset, seats,
-                Optional.of(at));
+                Optional.of(at), forecastAlert);
     }
 }

@@ -80,6 +80,9 @@ public final class DynamoDbBudgetStore implements BudgetStore {
         budget.preset().ifPresent(preset -> item.put("preset", s(preset)));
         budget.seats().ifPresent(seats -> item.put("seats", n(seats)));
         budget.updatedAt().ifPresent(at -> item.put("updated_at", s(at.toString())));
+        if (!budget.forecastAlert()) {
+            item.put("forecast_alert", Items.bool(false));
+        }
         return item;
     }
 
@@ -95,6 +98,7 @@ public final class DynamoDbBudgetStore implements BudgetStore {
                 budgetScope, thresholds, Items.dec(item, "warn_percent"),
                 Optional.ofNullable(Items.str(item, "preset")),
                 item.containsKey("seats") ? Optional.of((int) Items.num(item, "seats")) : Optional.empty(),
-                Items.instant(item, "updated_at").map(Instant.class::cast));
+                Items.instant(item, "updated_at").map(Instant.class::cast),
+                !item.containsKey("forecast_alert") || item.get("forecast_alert").bool());
     }
 }
