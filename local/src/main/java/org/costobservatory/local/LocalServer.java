@@ -63,6 +63,8 @@ final class LocalServer implements AutoCloseable {
             Ingest ingest = runtime.ingest().orElseThrow();
             if (options.catchUp()) {
                 catchUp(ingest, out, clock);
+                // The catch-up pulls cost before usage, so the cost run could not explain its days yet.
+                components.anomalyScan().run();
             }
             if (options.demo() && components.budgets().list().isEmpty()) {
                 for (Budget budget : DemoBudgets.sized(new SpendCalculator(components.spend(),

@@ -31,15 +31,16 @@ final class TemplateReview {
      * HOLD and AUDIT join this list, and {@link #API_WRITES}, when budget-check starts writing them.
      */
     static final Set<String> ITEM_TYPES = Set.of("COST#*", "USAGE#*", "SPEND#*", "SCOPES", "WATERMARK", "WORKSPACE",
-            "BUDGET", "ALERT");
+            "BUDGET", "ALERT", "NOTICE", "ANOMALY");
     /** All a function behind the HTTP API may write: budgets, and the alerts a headroom check claims. */
     static final Set<String> API_WRITES = Set.of("BUDGET", "ALERT");
     /** Budgets are the operator's: a scheduled (ingest) function never writes them. */
     static final Set<String> NEVER_WRITTEN_BY_INGEST = Set.of("BUDGET");
 
-    /** Routes that export or draw (many reads per request) rather than answer a pre-flight check. */
+    /** Routes that export, analyse or draw (many reads per request) rather than answer a pre-flight check. */
     static boolean isReportRoute(String path) {
-        return path.equals("/") || path.startsWith("/v1/reports/");
+        return path.equals("/") || path.startsWith("/v1/reports/") || path.equals("/v1/insights")
+                || path.equals("/v1/anomalies");
     }
 
     /** The most concurrent executions the report and dashboard function may ever have. */

@@ -1,11 +1,13 @@
 package org.costobservatory.config;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.costobservatory.domain.Decimals;
 
 /**
  * Configuration read from the environment once at start-up. Every variable is documented in the README's
@@ -17,7 +19,8 @@ import java.util.Optional;
 public record Config(String tableName, URI adminBaseUrl, Optional<String> adminKey,
                      Optional<String> adminKeyParameter, Optional<String> alertTopicArn, int costLookbackDays,
                      int usageLookbackHours, int usagePageHours, Duration staleAfter, Duration alertLease,
-                     Optional<Path> priceTableFile, Duration deadlineMargin, Map<String, String> environment) {
+                     Optional<Path> priceTableFile, Duration deadlineMargin, BigDecimal anomalyFloorUsd,
+                     Map<String, String> environment) {
 
     public static final String TABLE_NAME = "TABLE_NAME";
     public static final String ADMIN_BASE_URL = "ANTHROPIC_ADMIN_BASE_URL";
@@ -31,6 +34,9 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
     public static final String ALERT_LEASE_SECONDS = "ALERT_LEASE_SECONDS";
     public static final String PRICE_TABLE_FILE = "PRICE_TABLE_FILE";
     public static final String DEADLINE_MARGIN_SECONDS = "DEADLINE_MARGIN_SECONDS";
+    public static final String ANOMALY_FLOOR_USD = "ANOMALY_FLOOR_USD";
+    /** A doubling below this much a day is not worth a message (README, "Anomalies"). */
+    public static final BigDecimal DEFAULT_ANOMALY_FLOOR_USD = BigDecimal.TEN;
 
     public static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
 
@@ -56,6 +62,7 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
                 Duration.ofSeconds(integer(env, ALERT_LEASE_SECONDS, 300, 1, 86_400)),
                 optional(env, PRICE_TABLE_FILE).map(Path::of),
                 Duration.ofSeconds(integer(env, DEADLINE_MARGIN_SECONDS, 20, 0, 600)),
+                dollars(env, ANOMALY_FLOOR_USD, DEFAULT_ANOMALY_FLOOR_USD),
                 env);
     }
 
@@ -117,6 +124,24 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
         }
     }
 
+    /** Whole cents from 0 to 1,000,000. */
+    private static BigDecimal dollars(Map<String, String> env, String name, BigDecimal fallback) {
+        Optional<String> value = optional(env, name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            BigDecimal parsed = Decimals.parse(value.get(), 7, 2);
+            if (parsed.signum() < 0 || parsed.compareTo(BigDecimal.valueOf(1_000_000)) > 0) {
+                throw new ConfigException(name + " must be between 0 and 1000000 (US dollars), got " + value.get());
+            }
+            return parsed;
+        } catch (Decimals.OutOfBounds e) {
+            throw new ConfigException(name + " " + e.getMessage() + " (US dollars, whole cents), got '"
+                    + value.get() + "'");
+        }
+    }
+
     /** Names the settings only; the admin key and the environment it came from are never printed. */
     @Override
     public String toString() {
@@ -126,6 +151,6 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
                 + ", costLookbackDays=" + costLookbackDays + ", usageLookbackHours=" + usageLookbackHours
                 + ", usagePageHours=" + usagePageHours + ", staleAfter=" + staleAfter + ", alertLease=" + alertLease
                 + ", priceTableFile=" + priceTableFile.map(Path::toString).orElse("(bundled)")
-                + ", deadlineMargin=" + deadlineMargin + "]";
+                + ", deadlineMargin=" + deadlineMargin + ", anomalyFloorUsd=" + anomalyFloorUsd.toPlainString() + "]";
     }
 }

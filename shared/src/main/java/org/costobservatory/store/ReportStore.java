@@ -27,4 +27,13 @@ public interface ReportStore {
     Optional<StoredCostDay> costDay(LocalDate date);
 
     Optional<StoredUsageHour> usageHour(Instant hourStart);
+
+    /** Every stored hour starting in {@code [from, to)}, oldest first; hours with nothing stored are left out. */
+    default List<StoredUsageHour> usageHours(Instant from, Instant to) {
+        List<StoredUsageHour> hours = new java.util.ArrayList<>();
+        for (Instant hour = from; hour.isBefore(to); hour = hour.plusSeconds(3600)) {
+            usageHour(hour).ifPresent(hours::add);
+        }
+        return hours;
+    }
 }

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.costobservatory.alert.AlertEvaluation;
 import org.costobservatory.alert.AlertPublisher;
 import org.costobservatory.alert.BudgetAlerts;
+import org.costobservatory.alert.ForecastAlerts;
 import org.costobservatory.alert.OnceNotices;
 import org.costobservatory.alert.SnsAlertPublisher;
 import org.costobservatory.alert.ThresholdAlerts;
@@ -18,7 +19,9 @@ import org.costobservatory.api.ApiRequest;
 import org.costobservatory.api.ApiResponse;
 import org.costobservatory.api.ApiRouter;
 import org.costobservatory.api.BudgetRoutes;
+import org.costobservatory.api.InsightRoutes;
 import org.costobservatory.api.ReportRoutes;
+import org.costobservatory.budget.ForecastService;
 import org.costobservatory.budget.HeadroomService;
 import org.costobservatory.budget.SpendCalculator;
 import org.costobservatory.config.Config;
@@ -28,11 +31,14 @@ import org.costobservatory.ingest.AfterIngest;
 import org.costobservatory.ingest.CostReportJob;
 import org.costobservatory.ingest.IngestJob;
 import org.costobservatory.ingest.UsageReportJob;
+import org.costobservatory.insight.AnomalyScan;
+import org.costobservatory.insight.Insights;
 import org.costobservatory.pricing.PriceTable;
 import org.costobservatory.pricing.UsagePricer;
 import org.costobservatory.report.DashboardData;
 import org.costobservatory.report.Reports;
 import org.costobservatory.store.AlertStore;
+import org.costobservatory.store.AnomalyStore;
 import org.costobservatory.store.BudgetStore;
 import org.costobservatory.store.NoticeStore;
 import org.costobservatory.store.ReportStore;
@@ -40,6 +46,7 @@ import org.costobservatory.store.SpendStore;
 import org.costobservatory.store.WatermarkStore;
 import org.costobservatory.store.WorkspaceStore;
 import org.costobservatory.store.dynamodb.DynamoDbAlertStore;
+import org.costobservatory.store.dynamodb.DynamoDbAnomalyStore;
 import org.costobservatory.store.dynamodb.DynamoDbBudgetStore;
 import org.costobservatory.store.dynamodb.DynamoDbNoticeStore;
 import org.costobservatory.store.dynamodb.DynamoDbReportStore;
@@ -68,7 +75,9 @@ public final class Components {
     private final Supplier<AlertPublisher> publisher;
     private final Supplier<AdminReports> adminReports;
     private final SpendCalculator calculator;
+    private final ForecastService forecasts;
     private final HeadroomService headroom;
+    private final AnomalyStore anomalies;
     private final boolean alertsEnabled;
     private AlertPublisher publisherInstance;
     private AdminReports adminReportsInstance;
@@ -90,8 +99,10 @@ public final class Components {
         this.publisher = builder.publisher != null ? builder.publisher : () -> snsPublisher(config);
         this.adminReports = builder.adminReports != null ? builder.adminReports
                 : () -> AdminReportsFactory.fromConfig(config, clock);
+        this.anomalies = new DynamoDbAnomalyStore(dynamo, table);
         this.calculator = new SpendCalculator(spend, watermarks);
-        this.headroom = new HeadroomService(budgets, calculator, clock, config.staleAfter());
+        this.forecasts = new ForecastService(spend);
+        this.headroom = new HeadroomService(budgets, calculator, clock, config.staleAfter(), forecasts);
     }
 
     /** The AWS graph: DynamoDB and SNS from the environment, the admin key from SSM (or ANTHROPIC_ADMIN_KEY). */
@@ -161,7 +172,25 @@ public final class Components {
     /** What the dashboard shows. */
     public DashboardData dashboardData() {
         return new DashboardData(budgets, calculator, spend, workspaces, alerts, watermarks, clock,
-                config.staleAfter());
+                config.staleAfter(), forecasts, anomalies, insights());
+    }
+
+    public AnomalyStore anomalies() {
+        return anomalies;
+    }
+
+    /** Who spends and what would be cheaper, from the stored usage rows. */
+    public Insights insights() {
+        return new Insights(reports, workspaces, pricer);
+    }
+
+    /**
+     * The anomaly check after each cost run; in review mode anomalies are still stored (the stack stores the same
+     * ones) but nothing is claimed or sent.
+     */
+    public AnomalyScan anomalyScan() {
+        return new AnomalyScan(spend, reports, watermarks, workspaces, anomalies, pricer,
+                alertsEnabled ? Optional.of(onceNotices()) : Optional.empty(), clock, config.anomalyFloorUsd());
     }
 
     public synchronized AlertPublisher alertPublisher() {
@@ -193,9 +222,10 @@ public final class Components {
         return alertsEnabled ? thresholdAlerts() : AlertEvaluation.OFF;
     }
 
-    /** Threshold evaluation after every ingest run; nothing in review mode. */
+    /** Threshold and forecast evaluation after every ingest run; nothing in review mode. */
     public AfterIngest budgetAlerts() {
-        return alertsEnabled ? new BudgetAlerts(headroom, thresholdAlerts()) : AfterIngest.NOTHING;
+        return alertsEnabled ? new BudgetAlerts(headroom, AlertEvaluation.all(thresholdAlerts(),
+                new ForecastAlerts(onceNotices()))) : AfterIngest.NOTHING;
     }
 
     /** False in review mode: thresholds are neither claimed nor published. */
@@ -205,8 +235,8 @@ public final class Components {
 
     /** The cost report run, as the daily function, local mode and the CLI run it. */
     public CostReportJob costReportJob() {
-        return new CostReportJob(adminReports(), reports, watermarks, workspaces, budgetAlerts(), clock,
-                config.costLookbackDays());
+        return new CostReportJob(adminReports(), reports, watermarks, workspaces,
+                AfterIngest.all(budgetAlerts(), anomalyScan()), clock, config.costLookbackDays());
     }
 
     /** The usage report run, as the hourly function, local mode and the CLI run it. */
@@ -232,8 +262,9 @@ public final class Components {
         BudgetRoutes budgetRoutes = new BudgetRoutes(budgets, headroom, alertEvaluation(), alerts, clock);
         ReportRoutes reportRoutes = new ReportRoutes(spendReports(), dashboardData(), watermarks, clock,
                 config.staleAfter());
+        InsightRoutes insightRoutes = new InsightRoutes(insights(), anomalies, clock);
         List<Function<ApiRequest, Optional<ApiResponse>>> routes = new ArrayList<>(List.of(budgetRoutes::handle,
-                reportRoutes::handle));
+                reportRoutes::handle, insightRoutes::handle));
         routes.addAll(extra);
         return new ApiRouter(routes, requireIamCaller);
     }

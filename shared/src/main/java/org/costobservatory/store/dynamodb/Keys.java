@@ -27,6 +27,7 @@ import org.costobservatory.domain.SpendScope;
  * BUDGET                     team-agents              a budget
  * ALERT                      team-agents#2026-11-01#075  one threshold of one budget period
  * NOTICE                     drift#2026-11-20         one notice sent at most once (drift, anomaly, forecast, ...)
+ * ANOMALY                    2026-11-20               the anomaly check of one settled day
  * </pre>
  */
 public final class Keys {
@@ -41,6 +42,7 @@ public final class Keys {
     public static final String BUDGET = "BUDGET";
     public static final String ALERT = "ALERT";
     public static final String NOTICE = "NOTICE";
+    public static final String ANOMALY = "ANOMALY";
 
     private static final DateTimeFormatter HOUR =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
