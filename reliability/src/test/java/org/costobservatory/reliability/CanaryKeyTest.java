@@ -34,6 +34,7 @@ import org.costobservatory.testing.AlertInbox;
 import org.costobservatory.testing.DynamoDbLocal;
 import org.costobservatory.testing.MotoServer;
 import org.costobservatory.testing.TableDump;
+import org.costobservatory.wiring.SsmParameters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -55,7 +56,9 @@ class CanaryKeyTest {
             SsmClient ssm = MotoServer.shared().client(SsmClient.builder());
             String parameter = "/cost-observatory/canary-" + UUID.randomUUID();
             ssm.putParameter(b -> b.name(parameter).type(ParameterType.SECURE_STRING).value(CANARY));
-            Fixture system = new Fixture(api, new SsmAdminKey(ssm, parameter), new SnsAlertPublisher(inbox.sns(),
+            Fixture system = new Fixture(api, new SsmAdminKey(SsmParameters.fromEnvironment(java.util.Map.of(
+                    "AWS_ENDPOINT_URL_SSM", MotoServer.shared().endpoint().toString(), "AWS_REGION", "us-east-1")),
+                    parameter), new SnsAlertPublisher(inbox.sns(),
                     inbox.topicArn()), RetryPolicy.DEFAULT.withRequestTimeout(FakeAdminApi.TEST_REQUEST_TIMEOUT),
                     DynamoDbLocal.shared().newTable());
             system.components.budgets().put(new Budget("canary", new BigDecimal("10"), BudgetPeriod.MONTHLY,

@@ -4,12 +4,6 @@ import java.util.Objects;
 import java.util.Optional;
 import org.costobservatory.log.Log;
 import org.costobservatory.log.Secrets;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.ssm.SsmClient;
-import software.amazon.awssdk.services.ssm.model.GetParameterRequest;
-import software.amazon.awssdk.services.ssm.model.Parameter;
-import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
-import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
  * The admin key kept as an SSM Parameter Store SecureString. Read (decrypted) once when built, so a missing parameter
@@ -19,14 +13,14 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
 public final class SsmAdminKey implements AdminKeySource {
     private static final Log LOG = Log.get(SsmAdminKey.class);
 
-    private final SsmClient ssm;
+    private final ParameterStore ssm;
     private final String parameterName;
     private volatile String key;
 
     /**
      * @throws IllegalStateException when the parameter does not exist, cannot be read, or is empty
      */
-    public SsmAdminKey(SsmClient ssm, String parameterName) {
+    public SsmAdminKey(ParameterStore ssm, String parameterName) {
         this.ssm = Objects.requireNonNull(ssm, "ssm");
         if (parameterName == null || parameterName.isBlank()) {
             throw new IllegalArgumentException("the SSM parameter name of the admin key is empty");
@@ -67,14 +61,12 @@ public final class SsmAdminKey implements AdminKeySource {
     }
 
     private String read() {
-        Parameter parameter;
+        ParameterStore.Parameter parameter;
         try {
-            parameter = ssm.getParameter(GetParameterRequest.builder().name(parameterName).withDecryption(true)
-                    .build()).parameter();
-        } catch (ParameterNotFoundException e) {
+            parameter = ssm.read(parameterName);
+        } catch (ParameterStore.NotFound e) {
             throw new IllegalStateException("SSM parameter '" + parameterName + "' (the admin key) does not exist");
-        } catch (SdkException e) {
-            // The SDK's text names the operation and the error code, never the parameter's value.
+        } catch (IllegalStateException e) {
             throw new IllegalStateException("could not read SSM parameter '" + parameterName + "' (the admin key): "
                     + Secrets.redact(e.getMessage()), e);
         }
@@ -85,9 +77,9 @@ public final class SsmAdminKey implements AdminKeySource {
         if (value == null || value.isBlank()) {
             throw new IllegalStateException("SSM parameter '" + parameterName + "' (the admin key) is empty");
         }
-        if (parameter.type() != ParameterType.SECURE_STRING) {
+        if (!ParameterStore.Parameter.SECURE_STRING.equals(parameter.type())) {
             LOG.warn("the admin key parameter is not a SecureString; anyone who can read parameters can read it",
-                    "parameter", parameterName, "type", String.valueOf(parameter.typeAsString()));
+                    "parameter", parameterName, "type", String.valueOf(parameter.type()));
         }
         return AdminKeys.validated(value, "SSM parameter '" + parameterName + "'");
     }

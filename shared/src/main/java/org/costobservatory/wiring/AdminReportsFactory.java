@@ -19,7 +19,8 @@ final class AdminReportsFactory {
     static AdminReports fromConfig(Config config, Clock clock) {
         config.requireAdminKeySource();
         AdminKeySource keys = config.adminKey().<AdminKeySource>map(StaticAdminKey::new)
-                .orElseGet(() -> new SsmAdminKey(AwsClients.ssm(config.environment()), config.adminKeyParameter().orElseThrow()));
+                .orElseGet(() -> new SsmAdminKey(SsmParameters.fromEnvironment(config.environment()),
+                        config.adminKeyParameter().orElseThrow()));
         return AdminApiClient.create(config.adminBaseUrl(), keys, clock);
     }
 }

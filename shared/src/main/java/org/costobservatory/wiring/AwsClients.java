@@ -7,13 +7,12 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * The one AWS client factory. Credentials come from the default chain (an explicit credentials provider would break
  * SnapStart). Region and endpoints come from the environment map the configuration was read from:
- * {@code AWS_REGION}, {@code AWS_ENDPOINT_URL_DYNAMODB}, {@code AWS_ENDPOINT_URL_SNS} and
- * {@code AWS_ENDPOINT_URL_SSM}; in Lambda that map is the process environment, so nothing changes there, while local
+ * {@code AWS_REGION}, {@code AWS_ENDPOINT_URL_DYNAMODB} and {@code AWS_ENDPOINT_URL_SNS} (SSM, read once for the
+ * admin key, is {@link SsmParameters}); in Lambda that map is the process environment, so nothing changes there, while local
  * mode and tests pass their own.
  */
 public final class AwsClients {
@@ -27,11 +26,6 @@ public final class AwsClients {
 
     public static SnsClient sns(Map<String, String> env) {
         return configured(SnsClient.builder(), env, "AWS_ENDPOINT_URL_SNS")
-                .httpClient(UrlConnectionHttpClient.create()).build();
-    }
-
-    public static SsmClient ssm(Map<String, String> env) {
-        return configured(SsmClient.builder(), env, "AWS_ENDPOINT_URL_SSM")
                 .httpClient(UrlConnectionHttpClient.create()).build();
     }
 

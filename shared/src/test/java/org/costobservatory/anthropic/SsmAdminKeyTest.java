@@ -13,9 +13,11 @@ import static org.costobservatory.anthropic.FakeAdminApi.json;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.costobservatory.log.Secrets;
 import org.costobservatory.testing.MotoServer;
+import org.costobservatory.wiring.SsmParameters;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +28,10 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
 /** The admin key in SSM Parameter Store, against a real moto_server. */
 class SsmAdminKeyTest {
     private static MotoServer moto;
+    /** To put parameters, as an operator would. */
     private static SsmClient ssm;
+    /** What the functions read parameters with. */
+    private static ParameterStore store;
 
     private String parameter;
 
@@ -34,6 +39,8 @@ class SsmAdminKeyTest {
     static void connect() {
         moto = MotoServer.shared();
         ssm = moto.client(SsmClient.builder());
+        store = SsmParameters.fromEnvironment(Map.of("AWS_ENDPOINT_URL_SSM", moto.endpoint().toString(),
+                "AWS_REGION", "us-east-1"));
     }
 
     @AfterAll
@@ -63,7 +70,7 @@ class SsmAdminKeyTest {
         put(key, false);
 
         // WHEN the key source is built
-        SsmAdminKey source = new SsmAdminKey(ssm, parameter);
+        SsmAdminKey source = new SsmAdminKey(store, parameter);
 
         // THEN it holds the decrypted value, redaction knows it, and toString names only the parameter
         assertThat(source.current()).isEqualTo(key);
@@ -77,7 +84,7 @@ class SsmAdminKeyTest {
         // GIVEN a key source over a stored key
         String first = canary();
         put(first, false);
-        SsmAdminKey source = new SsmAdminKey(ssm, parameter);
+        SsmAdminKey source = new SsmAdminKey(store, parameter);
 
         // WHEN refreshed with nothing changed, THEN nothing new
         assertThat(source.refreshAfterUnauthorized()).isEmpty();
@@ -96,7 +103,7 @@ class SsmAdminKeyTest {
     @Test
     void aMissingParameterFailsAtConstructionNamingIt() {
         // GIVEN no such parameter, WHEN the key source is built, THEN a clear failure naming the parameter
-        assertThatThrownBy(() -> new SsmAdminKey(ssm, "/cost-observatory/test/missing"))
+        assertThatThrownBy(() -> new SsmAdminKey(store, "/cost-observatory/test/missing"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("/cost-observatory/test/missing")
                 .hasMessageContaining("does not exist");
@@ -106,7 +113,7 @@ class SsmAdminKeyTest {
     void aBlankOrUnsendableValueFailsWithoutShowingIt() {
         // GIVEN a parameter holding only spaces, THEN "empty"
         put("    ", false);
-        assertThatThrownBy(() -> new SsmAdminKey(ssm, parameter))
+        assertThatThrownBy(() -> new SsmAdminKey(store, parameter))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(parameter)
                 .hasMessageContaining("empty");
@@ -114,7 +121,7 @@ class SsmAdminKeyTest {
         // GIVEN a value with a line break inside, THEN refused, and no part of it is in the message
         String broken = "sk-ant-admin01-FIRSTHALF\nsk-ant-admin01-SECONDHALF";
         put(broken, true);
-        assertThatThrownBy(() -> new SsmAdminKey(ssm, parameter))
+        assertThatThrownBy(() -> new SsmAdminKey(store, parameter))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(parameter)
                 .hasMessageNotContaining("FIRSTHALF")
@@ -125,7 +132,7 @@ class SsmAdminKeyTest {
     void aParameterDeletedAfterStartupMeansNothingNewRatherThanACrash() {
         // GIVEN a key source whose parameter was deleted since
         put(canary(), false);
-        SsmAdminKey source = new SsmAdminKey(ssm, parameter);
+        SsmAdminKey source = new SsmAdminKey(store, parameter);
         ssm.deleteParameter(request -> request.name(parameter));
 
         // WHEN a 401 triggers a refresh, THEN nothing new (the 401 stands) and the old key is kept
@@ -140,7 +147,7 @@ class SsmAdminKeyTest {
         String oldKey = canary();
         String newKey = canary();
         put(oldKey, false);
-        SsmAdminKey source = new SsmAdminKey(ssm, parameter);
+        SsmAdminKey source = new SsmAdminKey(store, parameter);
         put(newKey, true);
         try (FakeAdminApi api = FakeAdminApi.start()) {
             api.server().stubFor(costPage(null).withHeader("x-api-key", equalTo(oldKey))

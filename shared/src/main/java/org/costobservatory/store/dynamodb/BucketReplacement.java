@@ -24,7 +24,9 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 /**
  * Replacing one bucket (a cost day or a usage hour), the one protocol both reports use:
  * <ol>
- *   <li>read the header; if a newer generation is stored, stop (nothing is written);</li>
+ *   <li>read the header; if a newer generation is stored, stop (nothing is written); if the stored content has the
+ *       same digest as the new content, stop too: a re-pulled bucket that did not change costs one read and no
+ *       writes (its rows, header and rollups already say exactly this);</li>
  *   <li>write the new rows under this run's generation (invisible: readers follow the header);</li>
  *   <li>flip the header to this generation with a write that only succeeds if no newer generation is there; if a
  *       newer run flipped first, delete this run's rows and stop;</li>
@@ -37,10 +39,15 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  */
 final class BucketReplacement {
     private static final String NEWER_OR_SAME = "attribute_not_exists(generation) OR generation <= :g";
+    static final String DIGEST = "content_digest";
 
-    /** What one replacement writes; {@code header} gets the current and retired scope texts. */
-    record Bucket<R>(String pk, String headerSk, List<Map<String, AttributeValue>> rows, Map<SpendScope, R> rollups,
-                     R emptyRollup, BiFunction<List<String>, List<String>, Map<String, AttributeValue>> header) {
+    /**
+     * What one replacement writes; {@code header} gets the current and retired scope texts. {@code digest} is a
+     * digest of the bucket's content (not of run metadata), stored in the header as {@code content_digest}.
+     */
+    record Bucket<R>(String pk, String headerSk, String digest, List<Map<String, AttributeValue>> rows,
+                     Map<SpendScope, R> rollups, R emptyRollup,
+                     BiFunction<List<String>, List<String>, Map<String, AttributeValue>> header) {
     }
 
     /** Builds the guarded rollup update of one scope. */
@@ -68,6 +75,9 @@ final class BucketReplacement {
         if (stored != null && stored.compareTo(run.generation()) > 0) {
             return false;
         }
+        if (header != null && bucket.digest().equals(Items.str(header, DIGEST))) {
+            return true;
+        }
         List<WriteRequest> puts = new ArrayList<>(bucket.rows().size());
         for (Map<String, AttributeValue> row : bucket.rows()) {
             puts.add(WriteRequest.builder().putRequest(PutRequest.builder().item(row).build()).build());
@@ -76,7 +86,9 @@ final class BucketReplacement {
 
         List<String> current = bucket.rollups().keySet().stream().map(SpendScope::text).sorted().toList();
         List<String> retired = retiredScopes(header, current);
-        if (!flip(bucket.header().apply(current, retired), run)) {
+        Map<String, AttributeValue> newHeader = new java.util.LinkedHashMap<>(bucket.header().apply(current, retired));
+        newHeader.put(DIGEST, s(bucket.digest()));
+        if (!flip(newHeader, run)) {
             deleteRows(bucket.pk(), generation -> generation.equals(run.generation()));
             return false;
         }
@@ -89,6 +101,11 @@ final class BucketReplacement {
         deleteRows(bucket.pk(), generation -> generation.compareTo(run.generation()) < 0);
         scopes.register(bucket.rollups().keySet());
         return true;
+    }
+
+    /** A digest of a bucket's content: its rows' canonical lines, in key order (SHA-256, hex). */
+    static String digest(java.util.Collection<String> canonicalLines) {
+        return Keys.sha256(String.join("\n", new java.util.TreeSet<>(canonicalLines)));
     }
 
     /** Scopes that held data for this bucket before and hold none now; kept so a retried run zeroes them too. */

@@ -52,6 +52,11 @@ final class CostDayMapper {
                 Items.dec(item, "amount_cents"));
     }
 
+    /** What a cost line says, without run metadata; equal lines mean an unchanged day. */
+    static String canonical(CostRow row) {
+        return row.key() + "|" + row.currency() + "|" + Money.plain(row.amountCents());
+    }
+
     static Map<String, AttributeValue> header(String pk, CostDay day, List<String> scopes, List<String> retired,
                                               RunInfo run) {
         BigDecimal total = day.totalCents();

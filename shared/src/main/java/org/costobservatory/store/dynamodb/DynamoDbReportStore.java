@@ -51,8 +51,9 @@ public final class DynamoDbReportStore implements ReportStore {
             for (CostRow row : day.rows()) {
                 rows.add(CostDayMapper.row(pk, row, run));
             }
+            String digest = BucketReplacement.digest(day.rows().stream().map(CostDayMapper::canonical).toList());
             BucketReplacement.Bucket<SpendRollups.Settled> bucket = new BucketReplacement.Bucket<>(pk,
-                    Keys.COST_HEADER, rows, SpendRollups.settled(day.rows()), SpendRollups.Settled.EMPTY,
+                    Keys.COST_HEADER, digest, rows, SpendRollups.settled(day.rows()), SpendRollups.Settled.EMPTY,
                     (scopes, retired) -> CostDayMapper.header(pk, day, scopes, retired, run));
             return replacement.replace(bucket, run, (scope, settled) ->
                     SpendRollupMapper.settledUpdate(table, scope, day.date(), settled, run));
@@ -96,8 +97,9 @@ public final class DynamoDbReportStore implements ReportStore {
             }
             LocalDate date = hourStart.atOffset(ZoneOffset.UTC).toLocalDate();
             int hour = hourStart.atOffset(ZoneOffset.UTC).getHour();
+            String digest = BucketReplacement.digest(priced.stream().map(UsageHourMapper::canonical).toList());
             BucketReplacement.Bucket<SpendRollups.Hour> bucket = new BucketReplacement.Bucket<>(pk,
-                    Keys.USAGE_HEADER, rows, SpendRollups.usage(priced), SpendRollups.Hour.EMPTY,
+                    Keys.USAGE_HEADER, digest, rows, SpendRollups.usage(priced), SpendRollups.Hour.EMPTY,
                     (scopes, retired) -> UsageHourMapper.header(pk, hourStart, priced, scopes, retired, run));
             return replacement.replace(bucket, run, (scope, usage) ->
                     SpendRollupMapper.hourUpdate(table, scope, date, hour, usage, run));

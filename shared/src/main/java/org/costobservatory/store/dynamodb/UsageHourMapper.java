@@ -64,6 +64,15 @@ final class UsageHourMapper {
                 Items.str(item, "priced_as", row.model()), Items.flag(item, "unpriced")));
     }
 
+    /** What a usage line says, its list-price cost included, without run metadata. */
+    static String canonical(PricedUsageRow priced) {
+        UsageRow row = priced.row();
+        return row.key() + "|" + row.uncachedInputTokens() + "|" + row.cacheReadInputTokens() + "|"
+                + row.cacheCreation5mInputTokens() + "|" + row.cacheCreation1hInputTokens() + "|" + row.outputTokens()
+                + "|" + row.webSearchRequests() + "|" + Money.plain(priced.price().cents()) + "|"
+                + priced.price().pricedAs() + "|" + priced.price().unpriced();
+    }
+
     static Map<String, AttributeValue> header(String pk, Instant hourStart, List<PricedUsageRow> rows,
                                               List<String> scopes, List<String> retired, RunInfo run) {
         long tokens = 0;

@@ -31,6 +31,7 @@ import org.costobservatory.store.RunInfo;
 import org.costobservatory.testing.AlertInbox;
 import org.costobservatory.testing.DynamoDbLocal;
 import org.costobservatory.testing.MotoServer;
+import org.costobservatory.testing.TableDump;
 import org.costobservatory.testing.TestContext;
 import org.costobservatory.wiring.Components;
 import org.junit.jupiter.api.AfterEach;
@@ -72,6 +73,21 @@ class BudgetCheckHandlerTest {
     @AfterEach
     void tearDown() {
         inbox.close();
+    }
+
+    @Test
+    void primingBeforeTheSnapshotReadsTheStoreAndWritesNothing() {
+        handler.handleRequest(event("put-budget.json"), new TestContext());
+        List<String> before = TableDump.withoutRunMetadata(DynamoDbLocal.shared().client(),
+                components.config().tableName());
+        dynamoCalls.set(0);
+
+        assertThat(handler.prime()).as("the throwaway request reached the store").isEqualTo(404);
+
+        assertThat(dynamoCalls.get()).isPositive();
+        assertThat(TableDump.withoutRunMetadata(DynamoDbLocal.shared().client(), components.config().tableName()))
+                .isEqualTo(before);
+        assertThat(inbox.drain()).isEmpty();
     }
 
     // ------------------------------------------------------------------ fixtures

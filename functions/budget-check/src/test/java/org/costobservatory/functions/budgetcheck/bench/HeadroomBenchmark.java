@@ -3,6 +3,7 @@ package org.costobservatory.functions.budgetcheck.bench;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -12,7 +13,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
 import org.costobservatory.config.Config;
+import org.costobservatory.domain.Budget;
+import org.costobservatory.domain.BudgetPeriod;
+import org.costobservatory.domain.BudgetScope;
 import org.costobservatory.domain.CostDay;
 import org.costobservatory.domain.CostRow;
 import org.costobservatory.domain.ReportKind;
@@ -29,36 +35,42 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Headroom latency through the real handler against one bare GetItem on the same DynamoDB Local, with one day and
- * with 400 days of stored history. Run with {@code scripts/bench-headroom.sh [iterations]}; a measurement, not a
- * test.
+ * Headroom latency through the real handler against one bare consistent GetItem on the same DynamoDB Local, with
+ * one day and with 400 days of stored history. Fair by construction: the two calls alternate in a random order
+ * within each pair (so JIT warm-up and machine load hit both alike), both histories hold the same budget state
+ * (the limit is sized so the budget stands at 40 %: no threshold crossed, no alert records read), logging runs at
+ * the production level into a discarding sink, and every measurement is repeated, printing the spread. Run with
+ * {@code scripts/bench-headroom.sh [pairs] [rounds]}; a measurement, not a test.
  */
 public final class HeadroomBenchmark {
     private static final Instant NOW = Instant.parse("2026-11-24T10:30:00Z");
+    private static final BigDecimal TARGET_PERCENT = new BigDecimal("40");
 
     public static void main(String[] args) {
-        int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
-        Log.setLevel(Log.Level.WARN);
+        int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        Log.setLevel(Log.Level.INFO);
+        Log.setOutput(line -> { });
         DynamoDbLocal local = DynamoDbLocal.shared();
         DynamoDbClient dynamo = local.client();
-        System.out.printf(Locale.ROOT, "Cost Observatory headroom benchmark: %,d calls each, DynamoDB Local over HTTP%n%n",
-                iterations);
-        System.out.printf(Locale.ROOT, "%-14s %-24s %9s %9s %9s %9s%n", "history", "call", "p50 ms", "p99 ms",
-                "mean ms", "items");
+        System.out.printf(Locale.ROOT, "Cost Observatory headroom benchmark: %,d interleaved pairs x %d rounds, "
+                + "DynamoDB Local over HTTP, log level INFO%n%n", pairs, rounds);
+        System.out.printf(Locale.ROOT, "%-10s %-22s %9s %9s %9s   %s%n", "history", "call", "p50 ms", "p99 ms",
+                "mean ms", "ratio p50 / p99 (spread over rounds)");
+        double[] handlerP50ByHistory = new double[2];
+        int index = 0;
         for (int days : new int[] {1, 400}) {
             String table = local.newTable();
             Components components = Components.builder(Config.fromEnv(Map.of("TABLE_NAME", table)))
                     .dynamo(dynamo).clock(Clock.fixed(NOW, ZoneOffset.UTC)).alertPublisher(message -> "bench")
                     .build();
-            long seeded = seed(components, days);
+            seed(components, days);
+            Budget budget = sizedBudget(components);
+            components.budgets().put(budget);
             BudgetCheckHandler handler = new BudgetCheckHandler(components.router(true));
-            APIGatewayV2HTTPEvent put = EventLoader.loadApiGatewayHttpEvent("events/put-budget.json");
-            put.setBody("{\"limit_usd\": 1000, \"period\": \"monthly\", \"scope\": {\"workspace_id\": \"default\"}}");
-            handler.handleRequest(put, new TestContext());
             APIGatewayV2HTTPEvent headroom = EventLoader.loadApiGatewayHttpEvent("events/headroom.json");
-
             Map<String, AttributeValue> key = Map.of(Keys.PK, AttributeValue.fromS(Keys.BUDGET), Keys.SK,
-                    AttributeValue.fromS("team-agents"));
+                    AttributeValue.fromS(budget.name()));
             Runnable bare = () -> dynamo.getItem(b -> b.tableName(table).key(key).consistentRead(true));
             Runnable check = () -> {
                 int status = handler.handleRequest(headroom, new TestContext()).getStatusCode();
@@ -66,22 +78,69 @@ public final class HeadroomBenchmark {
                     throw new IllegalStateException("headroom answered " + status);
                 }
             };
-            double[] bareTimes = time(bare, iterations);
-            double[] checkTimes = time(check, iterations);
-            print(days + (days == 1 ? " day" : " days"), "bare GetItem", bareTimes, seeded);
-            print("", "headroom via handler", checkTimes, seeded);
-            System.out.printf(Locale.ROOT, "%-14s %-24s %9.2f %9.2f %9.2f%n%n", "", "ratio handler/GetItem",
-                    percentile(checkTimes, 50) / percentile(bareTimes, 50),
-                    percentile(checkTimes, 99) / percentile(bareTimes, 99), mean(checkTimes) / mean(bareTimes));
+            String history = days + (days == 1 ? " day" : " days");
+            List<double[]> bareRounds = new ArrayList<>();
+            List<double[]> checkRounds = new ArrayList<>();
+            interleaved(bare, check, Math.max(500, pairs / 4), new Random(days));   // warm both alike
+            for (int round = 0; round < rounds; round++) {
+                double[][] times = interleaved(bare, check, pairs, new Random(31L * round + days));
+                bareRounds.add(times[0]);
+                checkRounds.add(times[1]);
+            }
+            double[] bareAll = concat(bareRounds);
+            double[] checkAll = concat(checkRounds);
+            print(history, "bare GetItem", bareAll, "");
+            print("", "headroom via handler", checkAll, spread(bareRounds, checkRounds));
+            handlerP50ByHistory[index++] = percentile(checkAll, 50);
+            System.out.println();
         }
+        System.out.printf(Locale.ROOT, "flatness: headroom p50 with 400 days / with 1 day = %.2f%n",
+                handlerP50ByHistory[1] / handlerP50ByHistory[0]);
         System.exit(0);
     }
 
+    /** @return {bare times, check times}, each sorted; each pair runs the two calls in a random order */
+    private static double[][] interleaved(Runnable bare, Runnable check, int pairs, Random random) {
+        double[] bareTimes = new double[pairs];
+        double[] checkTimes = new double[pairs];
+        for (int i = 0; i < pairs; i++) {
+            if (random.nextBoolean()) {
+                bareTimes[i] = time(bare);
+                checkTimes[i] = time(check);
+            } else {
+                checkTimes[i] = time(check);
+                bareTimes[i] = time(bare);
+            }
+        }
+        Arrays.sort(bareTimes);
+        Arrays.sort(checkTimes);
+        return new double[][] {bareTimes, checkTimes};
+    }
+
+    private static double time(Runnable call) {
+        long start = System.nanoTime();
+        call.run();
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    /** The budget the headroom event asks about, its limit chosen so it stands at {@link #TARGET_PERCENT}. */
+    private static Budget sizedBudget(Components components) {
+        Budget probe = budget(BigDecimal.ONE);
+        BigDecimal spent = components.headroom().answer(probe, BigDecimal.ZERO).spentUsd();
+        BigDecimal limit = spent.multiply(BigDecimal.valueOf(100)).divide(TARGET_PERCENT, 2, RoundingMode.CEILING);
+        return budget(limit);
+    }
+
+    private static Budget budget(BigDecimal limit) {
+        return new Budget("team-agents", limit, BudgetPeriod.MONTHLY, ZoneOffset.UTC, BudgetScope.ORGANISATION,
+                Budget.DEFAULT_THRESHOLDS, Budget.DEFAULT_WARN_PERCENT, Optional.empty(), Optional.empty(),
+                Optional.empty());
+    }
+
     /** Stores {@code days} days of history ending yesterday: a cost day and 24 usage hours each. */
-    private static long seed(Components components, int days) {
+    private static void seed(Components components, int days) {
         RunInfo run = RunInfo.manual(ReportKind.COST, NOW);
         LocalDate last = LocalDate.parse("2026-11-23");
-        long items = 0;
         for (LocalDate day = last.minusDays(days - 1L); !day.isAfter(last); day = day.plusDays(1)) {
             List<CostRow> rows = new ArrayList<>();
             for (String model : List.of("claude-opus-4-6", "claude-sonnet-4-6", "claude-haiku-4-5")) {
@@ -89,35 +148,36 @@ public final class HeadroomBenchmark {
                         "0-200k", "global", "USD", new BigDecimal("1234.5")));
             }
             components.reports().replaceCostDay(new CostDay(day, rows), run);
-            items += rows.size() + 1;
             for (int hour = 0; hour < 24; hour++) {
                 Instant at = day.atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(hour * 3600L);
                 UsageRow row = new UsageRow(at, null, "apikey_01Bench", "claude-opus-4-6", "standard", "0-200k",
                         1000, 5000, 100, 0, 800, 0);
                 components.reports().replaceUsageHour(at, List.of(new PricedUsageRow(row,
                         components.pricer().price(row))), run);
-                items += 2;
             }
         }
         Instant from = last.minusDays(days - 1L).atStartOfDay(ZoneOffset.UTC).toInstant();
         components.watermarks().advance(ReportKind.COST, from, last.plusDays(1).atStartOfDay(ZoneOffset.UTC)
                 .toInstant());
         components.watermarks().advance(ReportKind.USAGE, from, NOW.minusSeconds(1800));
-        return items;
     }
 
-    private static double[] time(Runnable call, int iterations) {
-        for (int i = 0; i < Math.max(200, iterations / 5); i++) {
-            call.run();
+    private static String spread(List<double[]> bare, List<double[]> check) {
+        double[] p50 = new double[bare.size()];
+        double[] p99 = new double[bare.size()];
+        for (int i = 0; i < bare.size(); i++) {
+            p50[i] = percentile(check.get(i), 50) / percentile(bare.get(i), 50);
+            p99[i] = percentile(check.get(i), 99) / percentile(bare.get(i), 99);
         }
-        double[] millis = new double[iterations];
-        for (int i = 0; i < iterations; i++) {
-            long start = System.nanoTime();
-            call.run();
-            millis[i] = (System.nanoTime() - start) / 1e6;
-        }
-        Arrays.sort(millis);
-        return millis;
+        Arrays.sort(p50);
+        Arrays.sort(p99);
+        return String.format(Locale.ROOT, "%.2f (%.2f-%.2f) / %.2f (%.2f-%.2f)", p50[p50.length / 2], p50[0],
+                p50[p50.length - 1], p99[p99.length / 2], p99[0], p99[p99.length - 1]);
+    }
+
+    private static double[] concat(List<double[]> rounds) {
+        double[] all = rounds.stream().flatMapToDouble(Arrays::stream).sorted().toArray();
+        return all;
     }
 
     private static double percentile(double[] sorted, int p) {
@@ -128,9 +188,9 @@ public final class HeadroomBenchmark {
         return Arrays.stream(values).average().orElse(0);
     }
 
-    private static void print(String history, String call, double[] times, long items) {
-        System.out.printf(Locale.ROOT, "%-14s %-24s %9.2f %9.2f %9.2f %9s%n", history, call, percentile(times, 50),
-                percentile(times, 99), mean(times), history.isEmpty() ? "" : String.format(Locale.ROOT, "%,d", items));
+    private static void print(String history, String call, double[] times, String ratio) {
+        System.out.printf(Locale.ROOT, "%-10s %-22s %9.2f %9.2f %9.2f   %s%n", history, call, percentile(times, 50),
+                percentile(times, 99), mean(times), ratio);
     }
 
     private HeadroomBenchmark() {

@@ -16,11 +16,15 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.costobservatory.anthropic.AdminApiClient;
 import org.costobservatory.anthropic.BucketWidth;
 import org.costobservatory.anthropic.ReportJsonWriter;
@@ -50,11 +54,17 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Ingests a month of hourly usage (about 1,000 rows an hour) from a local stand-in of the Admin API into DynamoDB
- * Local and prints rows per second for each step against its bare baseline. Run with
- * {@code scripts/bench-ingest.sh [days] [rows-per-hour]}; this is a measurement, not a test.
+ * Local and prints rows per second for each step against its bare baseline, like for like: the baseline writes the
+ * same row items (every attribute our store writes) with the same parallelism, pricing is timed as its own step,
+ * every step is warmed the same way and every round repeated. Run with
+ * {@code scripts/bench-ingest.sh [days] [rows-per-hour] [rounds]}; this is a measurement, not a test.
  */
 public final class IngestBenchmark {
     private static final String KEY = "sk-ant-admin01-benchmark-0000000000000000";
+    private static final Instant RUN_TIME = Instant.parse("2026-11-01T00:10:00Z");
+    /** Parallel.DEFAULT_THREADS in the store adapter. */
+    private static final int STORE_PARALLELISM = 8;
+    private static final int BARE_ATTRIBUTES = 20;
 
     public static void main(String[] args) throws Exception {
         int days = args.length > 0 ? Integer.parseInt(args[0]) : 30;
@@ -83,92 +93,52 @@ public final class IngestBenchmark {
         long totalRows = (long) days * 24 * rowsPerHour;
         System.out.printf(Locale.ROOT, "wire format: %,d pages, %.1f MB%n%n", pages.size(), bytes / 1e6);
 
-        // (a) our parse
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         ReportParser parser = new ReportParser();
-        for (int i = 0; i < Math.min(3, pages.size()); i++) {
-            parser.parseUsagePage(pages.get(i), BucketWidth.HOUR);   // warm-up
-        }
-        List<UsagePage> parsed = new ArrayList<>();
-        long t0 = System.nanoTime();
-        for (byte[] page : pages) {
-            parsed.add(parser.parseUsagePage(page, BucketWidth.HOUR));
-        }
-        double parseSeconds = seconds(t0);
-
-        // (b) a bare Jackson streaming pass over the same bytes
         JsonFactory factory = new JsonFactory();
-        long tokens = 0;
-        for (int i = 0; i < Math.min(3, pages.size()); i++) {
-            tokens += stream(factory, pages.get(i));
-        }
-        t0 = System.nanoTime();
-        for (byte[] page : pages) {
-            tokens += stream(factory, page);
-        }
-        double streamSeconds = seconds(t0);
-
         DynamoDbLocal local = DynamoDbLocal.shared();
         DynamoDbClient dynamo = local.client();
         UsagePricer pricer = new UsagePricer(PriceTable.bundled());
+        ExecutorService writers = Executors.newFixedThreadPool(STORE_PARALLELISM);
 
-        // Warm DynamoDB Local and both write paths up on a scratch table so JIT start-up is not billed to a step.
-        DynamoDbReportStore scratch = new DynamoDbReportStore(dynamo, local.newTable());
-        String scratchBare = local.newTable();
-        RunInfo warmRun = RunInfo.manual(org.costobservatory.domain.ReportKind.USAGE, Instant.now());
-        for (UsageBucket bucket : parsed.get(0).buckets().subList(0, Math.min(6, parsed.get(0).buckets().size()))) {
-            List<PricedUsageRow> priced = new ArrayList<>();
-            List<WriteRequest> puts = new ArrayList<>();
-            for (UsageRow row : bucket.rows()) {
-                priced.add(new PricedUsageRow(row, pricer.price(row)));
-                puts.add(WriteRequest.builder().putRequest(PutRequest.builder().item(bareItem(row)).build()).build());
-            }
-            scratch.replaceUsageHour(bucket.start(), priced, warmRun);
-            for (int i = 0; i < puts.size(); i += 25) {
-                writeAll(dynamo, scratchBare, puts.subList(i, Math.min(puts.size(), i + 25)));
-            }
-        }
+        // Every step is warmed the same way (one round on the first day's pages), then timed over the whole month,
+        // `rounds` times; the table prints the median and the spread. Each store round gets a fresh table.
+        List<UsagePage> parsed = parseAll(parser, pages.subList(0, 1));
+        List<List<PricedUsageRow>> warmHours = price(pricer, parsed);
+        store(new DynamoDbReportStore(dynamo, local.newTable()), warmHours, parsed);
+        bare(dynamo, local.newTable(), warmHours, writers);
+        streamAll(factory, pages.subList(0, 1));
 
-        // (c) our store step: replace every hour (rows, header, rollups, clean-up)
-        DynamoDbReportStore store = new DynamoDbReportStore(dynamo, local.newTable());
-        RunInfo run = RunInfo.manual(org.costobservatory.domain.ReportKind.USAGE, Instant.now());
-        t0 = System.nanoTime();
-        for (UsagePage page : parsed) {
-            for (UsageBucket bucket : page.buckets()) {
-                List<PricedUsageRow> priced = new ArrayList<>(bucket.rows().size());
-                for (UsageRow row : bucket.rows()) {
-                    priced.add(new PricedUsageRow(row, pricer.price(row)));
-                }
-                store.replaceUsageHour(bucket.start(), priced, run);
-            }
+        double[] parse = new double[rounds];
+        double[] stream = new double[rounds];
+        double[] pricing = new double[rounds];
+        double[] store = new double[rounds];
+        double[] bare = new double[rounds];
+        long items = 0;
+        for (int round = 0; round < rounds; round++) {
+            long t0 = System.nanoTime();
+            parsed = parseAll(parser, pages);
+            parse[round] = seconds(t0);
+            t0 = System.nanoTime();
+            streamAll(factory, pages);
+            stream[round] = seconds(t0);
+            t0 = System.nanoTime();
+            List<List<PricedUsageRow>> hours = price(pricer, parsed);
+            pricing[round] = seconds(t0);
+            // Pricing is its own step: the store is timed on rows already priced, like the bare baseline.
+            String storeTable = local.newTable();
+            t0 = System.nanoTime();
+            store(new DynamoDbReportStore(dynamo, storeTable), hours, parsed);
+            store[round] = seconds(t0);
+            String bareTable = local.newTable();
+            t0 = System.nanoTime();
+            items = bare(dynamo, bareTable, hours, writers);
+            bare[round] = seconds(t0);
         }
-        double storeSeconds = seconds(t0);
+        writers.shutdown();
 
-        // (d) bare BatchWriteItem of the same number of items of the same shape
-        String bareTable = local.newTable();
-        t0 = System.nanoTime();
-        List<WriteRequest> batch = new ArrayList<>(25);
-        long written = 0;
-        for (UsagePage page : parsed) {
-            for (UsageBucket bucket : page.buckets()) {
-                for (UsageRow row : bucket.rows()) {
-                    batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(bareItem(row)).build())
-                            .build());
-                    if (batch.size() == 25) {
-                        writeAll(dynamo, bareTable, batch);
-                        written += batch.size();
-                        batch = new ArrayList<>(25);
-                    }
-                }
-            }
-        }
-        if (!batch.isEmpty()) {
-            writeAll(dynamo, bareTable, batch);
-            written += batch.size();
-        }
-        double bareSeconds = seconds(t0);
-
-        // (e) the whole run: the real job and client against an HTTP stand-in serving the same pages
-        parsed.clear();
+        // (f) the whole run: the real job and client against an HTTP stand-in serving the same pages
+        parsed = null;
         HttpServer standIn = standIn(pages, start);
         Components components = Components.builder(Config.fromEnv(Map.of("TABLE_NAME", local.newTable())))
                 .dynamo(dynamo).clock(Clock.fixed(start.plus(Duration.ofDays(days)).plus(Duration.ofMinutes(10)),
@@ -177,23 +147,99 @@ public final class IngestBenchmark {
                         + standIn.getAddress().getPort()), new StaticAdminKey(KEY)))
                 .alertPublisher(message -> "none").build();
         UsageReportJob job = components.usageReportJob();
-        t0 = System.nanoTime();
+        long t0 = System.nanoTime();
         IngestSummary summary = job.run(new IngestRequest.Backfill(first, first.plusDays(days - 1L)),
                 Deadline.none(Clock.systemUTC()));
         double jobSeconds = seconds(t0);
         standIn.stop(0);
 
-        System.out.printf(Locale.ROOT, "%-52s %12s %12s%n", "step", "rows/s", "seconds");
-        row("(a) our parse (ReportParser, streaming)", totalRows, parseSeconds);
-        row("(b) bare Jackson streaming pass, same bytes", totalRows, streamSeconds);
-        row("(c) our store step (replaceUsageHour, with rollups)", totalRows, storeSeconds);
-        row("(d) bare BatchWriteItem, same number of items", written, bareSeconds);
-        row("(e) whole run: HTTP stand-in -> job -> DynamoDB", summary.rowsStored(), jobSeconds);
-        System.out.printf(Locale.ROOT, "%nratios: parse/bare = %.2f, store/bare = %.2f (1.00 = as fast as bare)%n",
-                streamSeconds / parseSeconds, bareSeconds / storeSeconds);
-        System.out.printf(Locale.ROOT, "(%,d JSON tokens in the bare pass; %,d rows stored by the whole run)%n",
-                tokens, summary.rowsStored());
+        System.out.printf(Locale.ROOT, "%d rounds; rows/s is the median round, with the slowest and fastest%n%n",
+                rounds);
+        System.out.printf(Locale.ROOT, "%-58s %12s %25s%n", "step", "rows/s", "spread (rows/s)");
+        row("(a) our parse (ReportParser, streaming)", totalRows, parse);
+        row("(b) bare Jackson streaming pass, same bytes", totalRows, stream);
+        row("(c) pricing at list price (UsagePricer)", totalRows, pricing);
+        row("(d) our store step on priced rows (rows, headers, rollups)", totalRows, store);
+        row("(e) bare BatchWriteItem, same items, same parallelism", items, bare);
+        System.out.printf(Locale.ROOT, "%-58s %,12.0f %25s%n", "(f) whole run: HTTP stand-in -> job -> DynamoDB",
+                summary.rowsStored() / jobSeconds, "(one run)");
+        System.out.printf(Locale.ROOT, "%nratios (median rounds; 1.00 = as fast as bare): parse/bare = %.2f, "
+                + "store/bare = %.2f%n", median(stream) / median(parse), median(bare) / median(store));
+        System.out.printf(Locale.ROOT, "(the bare writes are the %,d row items our store writes, %d attributes each, "
+                + "%d writers; our store also writes %d headers and the rollups)%n", items, BARE_ATTRIBUTES,
+                STORE_PARALLELISM, days * 24);
         System.exit(0);
+    }
+
+    private static List<UsagePage> parseAll(ReportParser parser, List<byte[]> pages) {
+        List<UsagePage> parsed = new ArrayList<>(pages.size());
+        for (byte[] page : pages) {
+            parsed.add(parser.parseUsagePage(page, BucketWidth.HOUR));
+        }
+        return parsed;
+    }
+
+    private static long streamAll(JsonFactory factory, List<byte[]> pages) throws IOException {
+        long tokens = 0;
+        for (byte[] page : pages) {
+            tokens += stream(factory, page);
+        }
+        return tokens;
+    }
+
+    private static List<List<PricedUsageRow>> price(UsagePricer pricer, List<UsagePage> parsed) {
+        List<List<PricedUsageRow>> hours = new ArrayList<>();
+        for (UsagePage page : parsed) {
+            for (UsageBucket bucket : page.buckets()) {
+                List<PricedUsageRow> priced = new ArrayList<>(bucket.rows().size());
+                for (UsageRow row : bucket.rows()) {
+                    priced.add(new PricedUsageRow(row, pricer.price(row)));
+                }
+                hours.add(priced);
+            }
+        }
+        return hours;
+    }
+
+    private static void store(DynamoDbReportStore store, List<List<PricedUsageRow>> hours, List<UsagePage> parsed) {
+        RunInfo run = RunInfo.manual(org.costobservatory.domain.ReportKind.USAGE, RUN_TIME);
+        int index = 0;
+        for (UsagePage page : parsed) {
+            for (UsageBucket bucket : page.buckets()) {
+                store.replaceUsageHour(bucket.start(), hours.get(index++), run);
+            }
+        }
+    }
+
+    /** The same row items, 25 to a BatchWriteItem, {@link #STORE_PARALLELISM} batches in flight like our store. */
+    private static long bare(DynamoDbClient dynamo, String table, List<List<PricedUsageRow>> hours,
+                             ExecutorService writers) throws Exception {
+        List<Future<?>> inFlight = new ArrayList<>();
+        long written = 0;
+        for (List<PricedUsageRow> hour : hours) {
+            List<WriteRequest> batch = new ArrayList<>(25);
+            for (PricedUsageRow row : hour) {
+                batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(bareItem(row)).build())
+                        .build());
+                if (batch.size() == 25) {
+                    List<WriteRequest> chunk = batch;
+                    inFlight.add(writers.submit(() -> writeAll(dynamo, table, chunk)));
+                    written += chunk.size();
+                    batch = new ArrayList<>(25);
+                }
+            }
+            if (!batch.isEmpty()) {
+                List<WriteRequest> chunk = batch;
+                inFlight.add(writers.submit(() -> writeAll(dynamo, table, chunk)));
+                written += chunk.size();
+            }
+            // Our store writes one hour at a time (its chunks in parallel), then moves on: so does the baseline.
+            for (Future<?> future : inFlight) {
+                future.get();
+            }
+            inFlight.clear();
+        }
+        return written;
     }
 
     /** About {@code count} distinct lines: 10 workspaces x 25 keys x 4 models, tiers and windows varied. */
@@ -227,10 +273,13 @@ public final class IngestBenchmark {
         return count;
     }
 
-    private static Map<String, AttributeValue> bareItem(UsageRow row) {
+    /** An item with every attribute our usage row items carry ({@link #BARE_ATTRIBUTES}), keyed the same way. */
+    private static Map<String, AttributeValue> bareItem(PricedUsageRow priced) {
+        UsageRow row = priced.row();
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         item.put("pk", AttributeValue.fromS("USAGE#" + row.bucketStart()));
-        item.put("sk", AttributeValue.fromS("ROW#" + row.key()));
+        item.put("sk", AttributeValue.fromS("ROW#bench#" + row.key()));
+        item.put("hour_start", AttributeValue.fromS(row.bucketStart().toString()));
         item.put("workspace_id", AttributeValue.fromS(row.workspaceId()));
         item.put("api_key_id", AttributeValue.fromS(row.apiKeyId()));
         item.put("model", AttributeValue.fromS(row.model()));
@@ -242,16 +291,23 @@ public final class IngestBenchmark {
         item.put("cache_creation_1h_input_tokens", AttributeValue.fromN(Long.toString(row.cacheCreation1hInputTokens())));
         item.put("output_tokens", AttributeValue.fromN(Long.toString(row.outputTokens())));
         item.put("web_search_requests", AttributeValue.fromN(Long.toString(row.webSearchRequests())));
+        item.put("cost_cents", AttributeValue.fromS(priced.price().cents().toPlainString()));
+        item.put("cost_usd", AttributeValue.fromS(priced.price().cents().movePointLeft(2).toPlainString()));
+        item.put("priced_as", AttributeValue.fromS(priced.price().pricedAs()));
+        item.put("generation", AttributeValue.fromS("bench"));
+        item.put("run_id", AttributeValue.fromS("bench-run"));
+        item.put("fetched_at", AttributeValue.fromS(RUN_TIME.toString()));
         return item;
     }
 
-    private static void writeAll(DynamoDbClient dynamo, String table, List<WriteRequest> batch) {
+    private static Void writeAll(DynamoDbClient dynamo, String table, List<WriteRequest> batch) {
         List<WriteRequest> pending = batch;
         while (!pending.isEmpty()) {
             Map<String, List<WriteRequest>> request = Map.of(table, pending);
             BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(request));
             pending = response.unprocessedItems().getOrDefault(table, List.of());
         }
+        return null;
     }
 
     /** Serves the prepared pages: the first page without a cursor, then page_N. */
@@ -287,8 +343,17 @@ public final class IngestBenchmark {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
-    private static void row(String step, long rows, double seconds) {
-        System.out.printf(Locale.ROOT, "%-52s %,12.0f %12.2f%n", step, rows / seconds, seconds);
+    private static void row(String step, long rows, double[] seconds) {
+        double[] sorted = seconds.clone();
+        Arrays.sort(sorted);
+        System.out.printf(Locale.ROOT, "%-58s %,12.0f %25s%n", step, rows / median(seconds),
+                String.format(Locale.ROOT, "%,.0f-%,.0f", rows / sorted[sorted.length - 1], rows / sorted[0]));
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     private IngestBenchmark() {
