@@ -62,6 +62,7 @@ import org.costobservatory.store.dynamodb.DynamoDbApiKeyStore;
 import org.costobservatory.store.dynamodb.DynamoDbBudgetStore;
 import org.costobservatory.store.dynamodb.DynamoDbCalibrationStore;
 import org.costobservatory.store.dynamodb.DynamoDbEstimateStore;
+import org.costobservatory.store.dynamodb.DynamoDbHeadroomInputs;
 import org.costobservatory.store.dynamodb.DynamoDbHoldStore;
 import org.costobservatory.store.dynamodb.DynamoDbNoticeStore;
 import org.costobservatory.store.dynamodb.DynamoDbProvisionalStore;
@@ -111,9 +112,9 @@ public final class Components {
         this.alertsEnabled = builder.alertsEnabled;
         this.metrics = builder.metrics;
         String table = config.tableName();
-        this.reports = new DynamoDbReportStore(dynamo, table);
+        this.reports = new DynamoDbReportStore(dynamo, table, Sleeper.SYSTEM, clock);
         this.spend = new DynamoDbSpendStore(dynamo, table);
-        this.watermarks = new DynamoDbWatermarkStore(dynamo, table);
+        this.watermarks = new DynamoDbWatermarkStore(dynamo, table, clock);
         this.workspaces = new DynamoDbWorkspaceStore(dynamo, table);
         this.apiKeys = new DynamoDbApiKeyStore(dynamo, table);
         this.budgets = new DynamoDbBudgetStore(dynamo, table);
@@ -129,7 +130,8 @@ public final class Components {
         this.adminReports = builder.adminReports != null ? builder.adminReports
                 : () -> AdminReportsFactory.fromConfig(config, clock);
         this.calculator = new SpendCalculator(spend, watermarks);
-        this.headroom = new HeadroomService(budgets, calculator, holds, keyWorkspaces(), clock, config.staleAfter());
+        this.headroom = new HeadroomService(budgets, calculator, holds, new DynamoDbHeadroomInputs(dynamo, table),
+                keyWorkspaces(), clock, config.staleAfter());
     }
 
     /** The AWS graph: DynamoDB and SNS from the environment, the admin key from SSM (or ANTHROPIC_ADMIN_KEY). */
