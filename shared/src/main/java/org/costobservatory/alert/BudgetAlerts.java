@@ -33,7 +33,7 @@ public final class BudgetAlerts implements AfterIngest {
         RuntimeException failure = null;
         for (HeadroomAnswer answer : headroom.answerAll(BigDecimal.ZERO)) {
             metrics.budget(answer.budget().name(), answer.spentUsd(), answer.budget().limitUsd(),
-                    answer.percentUsed(), Optional.empty());
+                    answer.percentUsed(), Optional.of(answer.heldUsd()));
             try {
                 sent += alerts.evaluate(answer);
             } catch (RuntimeException e) {

@@ -43,9 +43,22 @@ public final class HeadroomService {
     private final KeyWorkspaces keyWorkspaces;
     private final Clock clock;
     private final Duration staleAfter;
+    private final Optional<ForecastService> forecasts;
 
     public HeadroomService(BudgetStore budgets, SpendCalculator calculator, HoldStore holds, HeadroomInputs inputs,
                            KeyWorkspaces keyWorkspaces, Clock clock, Duration staleAfter) {
+        this(budgets, calculator, holds, inputs, keyWorkspaces, clock, staleAfter, Optional.empty());
+    }
+
+    /** Answers that also carry the end-of-period forecast. */
+    public HeadroomService(BudgetStore budgets, SpendCalculator calculator, HoldStore holds, HeadroomInputs inputs,
+                           KeyWorkspaces keyWorkspaces, Clock clock, Duration staleAfter, ForecastService forecasts) {
+        this(budgets, calculator, holds, inputs, keyWorkspaces, clock, staleAfter, Optional.of(forecasts));
+    }
+
+    private HeadroomService(BudgetStore budgets, SpendCalculator calculator, HoldStore holds, HeadroomInputs inputs,
+                            KeyWorkspaces keyWorkspaces, Clock clock, Duration staleAfter,
+                            Optional<ForecastService> forecasts) {
         this.budgets = Objects.requireNonNull(budgets);
         this.holds = Objects.requireNonNull(holds);
         this.inputs = Objects.requireNonNull(inputs);
@@ -53,22 +66,25 @@ public final class HeadroomService {
         this.keyWorkspaces = Objects.requireNonNull(keyWorkspaces);
         this.clock = Objects.requireNonNull(clock);
         this.staleAfter = Objects.requireNonNull(staleAfter);
+        this.forecasts = forecasts;
     }
 
     /** The answer for the budget of this name as stored now; empty when there is none. One read, usually. */
     public Optional<HeadroomAnswer> answer(String name, BigDecimal estimateUsd) {
         Instant now = clock.instant();
         HeadroomInputs.Inputs read = inputs.budget(name);
-        return read.only().map(budget -> answer(budget, periodSpend.spend(budget, now, read.version()),
-                read.ledger(name), estimateUsd, now));
+        return read.only().map(budget -> {
+            Spend spend = periodSpend.spend(budget, now, read.version());
+            return withForecast(budget, spend, answer(budget, spend, read.ledger(name), estimateUsd, now));
+        });
     }
 
     /** The answer for this budget (as given, not as stored) with its holds as stored now. */
     public HeadroomAnswer answer(Budget budget, BigDecimal estimateUsd) {
         Instant now = clock.instant();
         HeadroomInputs.Inputs read = inputs.budget(budget.name());
-        return answer(budget, periodSpend.spend(budget, now, read.version()), read.ledger(budget.name()),
-                estimateUsd, now);
+        Spend spend = periodSpend.spend(budget, now, read.version());
+        return withForecast(budget, spend, answer(budget, spend, read.ledger(budget.name()), estimateUsd, now));
     }
 
     /** Every budget, most constrained first. */
@@ -90,11 +106,17 @@ public final class HeadroomService {
                                          Instant now) {
         List<HeadroomAnswer> answers = new ArrayList<>();
         for (Budget budget : chosen) {
-            answers.add(answer(budget, periodSpend.spend(budget, now, read.version()), read.ledger(budget.name()),
-                    estimateUsd, now));
+            Spend spend = periodSpend.spend(budget, now, read.version());
+            answers.add(withForecast(budget, spend, answer(budget, spend, read.ledger(budget.name()), estimateUsd,
+                    now)));
         }
         answers.sort(MOST_CONSTRAINED_FIRST);
         return answers;
+    }
+
+    /** The forecast informs; it never changes the decision. A hold's decision needs none, so it reads no history. */
+    private HeadroomAnswer withForecast(Budget budget, Spend spend, HeadroomAnswer answer) {
+        return forecasts.map(service -> answer.withForecast(service.forecast(budget, spend))).orElse(answer);
     }
 
     /** The answer from spend and a ledger already read. */
@@ -202,6 +224,6 @@ public final class HeadroomService {
         return new HeadroomAnswer(budget, decision, spent, settled, priority, provisional, estimate,
                 limit.setScale(2, RoundingMode.HALF_UP).subtract(committed), percentUsed, percentWithEstimate,
                 spend.period(), spend.settledThrough(), spend.dataAsOf(), stale, crossed, spend.basis(),
-                spend.unpricedModels(), spend.apportioned(), spend.pricing(), held, recent);
+                spend.unpricedModels(), spend.apportioned(), spend.pricing(), held, recent, null);
     }
 }
