@@ -1,5 +1,7 @@
 package org.costobservatory.local;
 
+import com.almworks.sqlite4java.SQLiteConnection;
+import com.almworks.sqlite4java.SQLiteException;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,10 +27,12 @@ public final class EmbeddedDynamo implements AutoCloseable {
 
     private final AmazonDynamoDBLocal local;
     private final DynamoDbClient client;
+    private final File database;
 
-    private EmbeddedDynamo(AmazonDynamoDBLocal local) {
+    private EmbeddedDynamo(AmazonDynamoDBLocal local, File database) {
         this.local = local;
         this.client = local.dynamoDbClient();
+        this.database = database;
     }
 
     /** Opens (or creates) the store in {@code dataDir}; its data is one SQLite file there. */
@@ -42,7 +46,7 @@ public final class EmbeddedDynamo implements AutoCloseable {
         }
         QUIET.setLevel(Level.OFF);
         File database = dataDir.toAbsolutePath().resolve(DATABASE_FILE).toFile();
-        EmbeddedDynamo dynamo = new EmbeddedDynamo(create(database));
+        EmbeddedDynamo dynamo = new EmbeddedDynamo(create(database), database);
         TableDefinition.createIfMissing(dynamo.client, TABLE);
         return dynamo;
     }
@@ -76,8 +80,24 @@ public final class EmbeddedDynamo implements AutoCloseable {
         return client;
     }
 
+    /**
+     * Stops DynamoDB Local, then waits (at most {@link #LOCKED_RETRY}) until SQLite's lock on the file is free: its
+     * connections are let go on their own threads, and a command run next in the same JVM (the CLI's tests, a
+     * restart) must find the file unlocked.
+     */
     @Override
     public void close() {
         local.shutdown();
+        SQLiteConnection probe = new SQLiteConnection(database);
+        try {
+            probe.open(false);
+            probe.setBusyTimeout((int) LOCKED_RETRY.toMillis());
+            probe.exec("BEGIN EXCLUSIVE");
+            probe.exec("ROLLBACK");
+        } catch (SQLiteException stillLocked) {
+            // Nothing is lost: the next open tries a locked file again for as long.
+        } finally {
+            probe.dispose();
+        }
     }
 }
