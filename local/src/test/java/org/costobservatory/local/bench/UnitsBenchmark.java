@@ -58,13 +58,18 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  *   <li>a synthetic organisation of {@code rows / 5} API keys ({@link SyntheticOrganisation}), with one budget per
  *       ten keys (the organisation, each workspace, then single keys).</li>
  * </ul>
- * A few days are run first so the watermarks, learned prices and budgets are in their steady state; then each
- * measured day is printed, followed by what 1,000 headroom checks and a hold with its release cost through
+ * The month is run from its first day (budgets read the month's rollups, so reads grow with the day of the month;
+ * the days measured have the middle of the month as their mean), the early days faster with one usage run a day,
+ * the last warm-up days on the schedule, so watermarks, learned prices and budgets are in their steady state; then
+ * each measured day is printed, followed by what 1,000 headroom checks and a hold with its release cost through
  * {@link Components#router(boolean)}. Durations on DynamoDB Local stand in for Lambda's against DynamoDB. Run with
- * {@code scripts/bench-units.sh [days] [rows-per-hour] [warm-up-days]}; this prints figures, it is not a test.
+ * {@code scripts/bench-units.sh [days] [rows-per-hour] [scheduled-warm-up-days]}; this prints figures, it is not a test.
  */
 public final class UnitsBenchmark {
-    private static final LocalDate FIRST_WARM_UP_DAY = LocalDate.parse("2026-11-06");
+    /** History starts on the first of the month, so budgets read as many days of rollups as on the days measured. */
+    private static final LocalDate FIRST_WARM_UP_DAY = LocalDate.parse("2026-11-01");
+    /** The first day measured by default: four days from here have the month's middle as their mean. */
+    private static final LocalDate FIRST_MEASURED_DAY = LocalDate.parse("2026-11-14");
     private static final int CHECKS = 1_000;
     private static final int HOLDS = 200;
 
@@ -89,7 +94,7 @@ public final class UnitsBenchmark {
     public static void main(String[] args) throws Exception {
         int days = args.length > 0 ? Integer.parseInt(args[0]) : 4;
         int rowsPerHour = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
-        int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         // The production level (the template sets none, so INFO); lines are counted, not printed.
         Log.setLevel(Log.Level.INFO);
         Log.setOutput(line -> { });
@@ -98,8 +103,9 @@ public final class UnitsBenchmark {
             usage.logBytes.add(line.getBytes(StandardCharsets.UTF_8).length + 1L);
             usage.logLines.increment();
         });
-        System.out.printf(Locale.ROOT, "Cost Observatory units benchmark: %d warm-up days, then %d measured days; "
-                + "DynamoDB Local, ReturnConsumedCapacity TOTAL, log level INFO%n", warmUp, days);
+        System.out.printf(Locale.ROOT, "Cost Observatory units benchmark: history from %s (a day's usage in one run "
+                + "until %d days before %s), then %d measured days on the template's schedules; DynamoDB Local, "
+                + "ReturnConsumedCapacity TOTAL, log level INFO%n", FIRST_WARM_UP_DAY, warmUp, FIRST_MEASURED_DAY, days);
         long began = System.nanoTime();
         try (DynamoDbLocal local = DynamoDbLocal.privateInstance()) {
             MutableClock demoClock = new MutableClock(FIRST_WARM_UP_DAY.atStartOfDay(ZoneOffset.UTC).toInstant());
@@ -163,17 +169,26 @@ public final class UnitsBenchmark {
         components.watermarks().advance(ReportKind.COST, mark, mark);
         IngestInvocation usageRun = invocation(components, ReportKind.USAGE);
         IngestInvocation costRun = invocation(components, ReportKind.COST);
-        LocalDate firstMeasured = FIRST_WARM_UP_DAY.plusDays(warmUp);
+        LocalDate firstMeasured = FIRST_MEASURED_DAY;
+        LocalDate scheduled = firstMeasured.minusDays(warmUp);
+        int total = (int) (firstMeasured.toEpochDay() - FIRST_WARM_UP_DAY.toEpochDay()) + days;
         System.out.printf(Locale.ROOT, "%-10s %-6s %5s %10s %10s %7s %6s %10s %10s %9s %11s %5s%n", "day", "run",
                 "runs", "read RU", "write RU", "calls", "failed", "run ms", "log B", "log lines", "metric B",
                 "SNS");
         List<String> measured = new ArrayList<>();
         long grownFrom = 0;
-        for (int d = 0; d < warmUp + days; d++) {
+        for (int d = 0; d < total; d++) {
             LocalDate day = FIRST_WARM_UP_DAY.plusDays(d);
             boolean counted = !day.isBefore(firstMeasured);
             String tag = counted ? org + "/" + day : org + "/warm-up";
-            for (int hour = 0; hour < 24; hour++) {
+            if (day.isBefore(scheduled)) {
+                // Catching up faster: the cost run, then the day's usage in one run (the history is the same).
+                Instant costAt = day.atStartOfDay(ZoneOffset.UTC).toInstant().plus(Duration.ofMinutes(150));
+                invoke(costRun, clock, costAt, tag + "/cost", Duration.ofSeconds(900));
+                invoke(usageRun, clock, costAt.plus(Duration.ofHours(21)).minus(Duration.ofMinutes(20)),
+                        tag + "/usage", Duration.ofSeconds(600));
+            }
+            for (int hour = 0; hour < 24 && !day.isBefore(scheduled); hour++) {
                 Instant usageAt = day.atStartOfDay(ZoneOffset.UTC).toInstant().plus(Duration.ofMinutes(hour * 60L + 10));
                 invoke(usageRun, clock, usageAt, tag + "/usage", Duration.ofSeconds(600));
                 if (hour == 2) {
@@ -187,7 +202,7 @@ public final class UnitsBenchmark {
                     components.budgets().put(budget.withUpdatedAt(clock.instant()));
                 }
             }
-            if (d == warmUp - 1) {
+            if (day.equals(firstMeasured.minusDays(1))) {
                 grownFrom = storedBytes(components);
             }
             if (counted) {
@@ -202,12 +217,13 @@ public final class UnitsBenchmark {
         }
         long stored = storedBytes(components);
         System.out.printf(Locale.ROOT, "Table after %d days: %,d billable bytes (each item's size as DynamoDB "
-                + "counts it, plus 100 bytes an item); %,d bytes more per measured day%n", warmUp + days, stored,
+                + "counts it, plus 100 bytes an item); %,d bytes more per measured day%n", total, stored,
                 (stored - grownFrom) / days);
-        Instant afternoon = firstMeasured.plusDays(days).atStartOfDay(ZoneOffset.UTC).toInstant()
-                .plus(Duration.ofHours(14)).plus(Duration.ofMinutes(35));
-        clock.set(afternoon);
-        headroom(components, org, afternoon);
+        // Just after the last usage run of the last measured day, so the answers are fresh, as in steady use.
+        Instant evening = firstMeasured.plusDays(days).atStartOfDay(ZoneOffset.UTC).toInstant()
+                .minus(Duration.ofMinutes(25));
+        clock.set(evening);
+        headroom(components, org, evening);
         holds(components, org);
     }
 
@@ -259,6 +275,16 @@ public final class UnitsBenchmark {
                 nanos[CHECKS * 99 / 100] / 1e6);
     }
 
+    private static String decision(ApiRouter router, String budget) {
+        ApiResponse response = router.handle(new ApiRequest("GET", "/v1/headroom",
+                "budget=" + budget + "&estimate_usd=2.50", Map.of(), null, Optional.empty()));
+        try {
+            return Json.mapper().readTree(response.body()).path("decision").asText();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void check(ApiRouter router, String budget) {
         ApiResponse response = router.handle(new ApiRequest("GET", "/v1/headroom",
                 "budget=" + budget + "&estimate_usd=2.50", Map.of(), null, Optional.empty()));
@@ -270,7 +296,10 @@ public final class UnitsBenchmark {
 
     private static void holds(Components components, String org) throws Exception {
         ApiRouter router = components.router(false);
-        String budget = components.budgets().list().get(0).name();
+        // A budget with room: a refused hold writes nothing, which is not what a hold costs.
+        String budget = components.budgets().list().stream().map(Budget::name)
+                .filter(name -> decision(router, name).equals("allow")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no budget allows a hold of $2.50"));
         String name = org + "/holds";
         for (int i = -20; i < HOLDS; i++) {
             phase(i < 0 ? "warm-up" : name);
