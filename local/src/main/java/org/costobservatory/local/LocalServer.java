@@ -64,6 +64,8 @@ final class LocalServer implements AutoCloseable {
             Ingest ingest = runtime.ingest().orElseThrow();
             if (options.catchUp()) {
                 catchUp(ingest, out, clock);
+                // Check the pulled days once both reports are stored, as the README says.
+                components.anomalyScan().run();
             }
             if (options.demo() && components.budgets().list().isEmpty()) {
                 for (Budget budget : DemoBudgets.sized(new SpendCalculator(components.spend(),

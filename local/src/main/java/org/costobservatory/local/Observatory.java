@@ -59,7 +59,13 @@ public final class Observatory {
                   [--format table|csv|json]
                   Stored spend: the cost report, or usage at list price for --by api_key (or --source usage).
               headroom [--budget NAME] [--estimate USD] [--format text|json]
-                  The pre-flight answer. Exit status 0 allow/warn, 1 deny, 2 error.
+                  The pre-flight answer, with the end-of-period forecast. Exit status 0 allow/warn, 1 deny, 2 error.
+              insights --from YYYY-MM-DD --to YYYY-MM-DD [--scope workspace:ID|api_key:ID|model:PREFIX]
+                  [--format text|json]
+                  Top API keys, workspaces and models against the previous period of equal length, the cache hit
+                  rate and what misses cost, the batch share, and what-if savings (estimates). At most 31 days.
+              anomalies --from YYYY-MM-DD --to YYYY-MM-DD [--kind workspace|api_key|model] [--format text|json]
+                  Settled days above twice their trailing 7-day mean, each with why. At most 92 days.
               reconcile --from YYYY-MM-DD --to YYYY-MM-DD [--by day|model|token_type|workspace]
                   [--format table|csv|json]
                   Settled days: the bill against the list-price estimate, what headroom said before each day settled,
@@ -70,6 +76,7 @@ public final class Observatory {
               budgets set NAME (--limit USD --period daily|weekly|monthly | --preset ID [--seats N])
                   [--time-zone ZONE] [--workspace ID|default] [--api-key ID] [--model PREFIX]
                   [--thresholds 50,75,100] [--warn PERCENT] [--reset-notice true|false]
+                  [--forecast-alert on|off]
               budgets delete NAME
               budgets seed FILE        create or replace every budget in a YAML file
 
@@ -139,6 +146,8 @@ public final class Observatory {
                 case "reconcile" -> reconcile(arguments);
                 case "import" -> importEstimates(arguments);
                 case "open" -> open(arguments);
+                case "insights" -> insights(arguments);
+                case "anomalies" -> anomalies(arguments);
                 default -> throw new LocalUsageException("unknown command '" + arguments.command().get()
                         + "'; run 'observatory help'");
             };
@@ -395,13 +404,14 @@ public final class Observatory {
                 }
                 List<List<String>> rows = new ArrayList<>();
                 rows.add(List.of("budget", "decision", "spent", "limit", "settled", "provisional", "remaining", "used",
-                        "basis", "data as of"));
+                        "forecast (80 %)", "runs out", "basis", "data as of"));
                 for (JsonNode a : answers) {
                     rows.add(List.of(a.path("budget").asText(), a.path("decision").asText()
                                     + (a.path("stale").asBoolean() ? " (stale)" : ""), usd(a, "spent_usd"),
                             usd(a, "limit_usd"), usd(a, "settled_usd"), usd(a, "provisional_usd"),
                             usd(a, "remaining_usd"), a.path("percent_used").decimalValue().setScale(2,
-                                    java.math.RoundingMode.HALF_UP).toPlainString() + "%",
+                                    java.math.RoundingMode.HALF_UP).toPlainString() + "%", forecast(a),
+                            a.path("exhausted_at").isNull() ? "-" : a.path("exhausted_at").asText(),
                             a.path("basis").asText(), a.path("data_as_of").asText("never")));
                 }
                 if (answers.isEmpty()) {
@@ -505,6 +515,109 @@ public final class Observatory {
         }
     }
 
+    /** "$1,234.00 ($1,100.00-$1,400.00)", or "-" without a forecast. */
+    private static String forecast(JsonNode answer) {
+        if (answer.path("forecast_usd").isNull() || answer.path("forecast_usd").isMissingNode()) {
+            return "-";
+        }
+        return usd(answer, "forecast_usd") + " (" + usd(answer, "forecast_low_usd") + "-"
+                + usd(answer, "forecast_high_usd") + ")";
+    }
+
+    // ------------------------------------------------------------------ insights and anomalies
+
+    private int insights(Arguments arguments) {
+        arguments.allow("from", "to", "scope", "format", "url", "table", "data-dir");
+        LocalDate from = arguments.date("from");
+        LocalDate to = arguments.date("to");
+        StringBuilder path = new StringBuilder("/v1/insights?from=" + from + "&to=" + to);
+        arguments.value("scope").ifPresent(scope -> path.append("&scope=").append(java.net.URLEncoder.encode(scope,
+                StandardCharsets.UTF_8)));
+        try (Target target = target(arguments, false)) {
+            JsonNode report = json(checked(target.send(Target.request("GET", path.toString(), new byte[0]))));
+            if (arguments.value("format").orElse("text").equals("json")) {
+                out.println(report.toPrettyString());
+                return 0;
+            }
+            out.printf(Locale.ROOT, "Insights %s to %s%s against %s to %s (usage at list price)%n%n",
+                    report.path("from").asText(), report.path("to").asText(),
+                    report.path("scope").isNull() ? "" : " for " + report.path("scope").asText(),
+                    report.at("/previous/from").asText(), report.at("/previous/to").asText());
+            out.printf(Locale.ROOT, "Spent %s (before: %s, change %s)%n", usd(report, "total_usd"),
+                    usd(report, "previous_total_usd"), change(report));
+            JsonNode cache = report.path("cache");
+            out.printf(Locale.ROOT, "Cache hit rate %s (before: %s); uncached input cost %s, %s of it above the "
+                            + "cache-read price%n", share(cache, "hit_rate"), share(cache, "previous_hit_rate"),
+                    usd(cache, "uncached_input_usd"), usd(cache, "miss_premium_usd"));
+            out.printf(Locale.ROOT, "Batch: %s of spend, %s of tokens%n%n", share(report.path("batch"),
+                    "share_of_spend"), share(report.path("batch"), "share_of_tokens"));
+            for (String ranking : List.of("api_keys", "workspaces", "models")) {
+                List<List<String>> rows = new ArrayList<>();
+                rows.add(List.of(ranking.replace('_', ' '), "name", "spent", "before", "change"));
+                for (JsonNode line : report.path("top").path(ranking)) {
+                    rows.add(List.of(line.path("key").asText(), line.path("name").asText(), usd(line, "spent_usd"),
+                            usd(line, "previous_usd"), change(line)));
+                }
+                printTable(rows);
+                out.println();
+            }
+            out.println("What would be cheaper (estimates at list price):");
+            for (JsonNode whatIf : report.path("what_if")) {
+                out.printf(Locale.ROOT, "  %s: save %s%n", whatIf.path("label").asText(), usd(whatIf, "saving_usd"));
+                for (JsonNode detail : whatIf.path("details")) {
+                    out.printf(Locale.ROOT, "      %s as %s: %s%n", detail.path("from").asText(),
+                            detail.path("to").asText(), usd(detail, "saving_usd"));
+                }
+                out.println("      (" + whatIf.path("assumptions").asText() + ")");
+            }
+            if (!report.path("missing_days").isEmpty()) {
+                out.println("days with no usage stored: " + report.path("missing_days").size());
+            }
+            return 0;
+        }
+    }
+
+    private int anomalies(Arguments arguments) {
+        arguments.allow("from", "to", "kind", "format", "url", "table", "data-dir");
+        LocalDate from = arguments.date("from");
+        LocalDate to = arguments.date("to");
+        String path = "/v1/anomalies?from=" + from + "&to=" + to + arguments.value("kind").map(k -> "&kind=" + k)
+                .orElse("");
+        try (Target target = target(arguments, false)) {
+            JsonNode report = json(checked(target.send(Target.request("GET", path, new byte[0]))));
+            if (arguments.value("format").orElse("text").equals("json")) {
+                out.println(report.toPrettyString());
+                return 0;
+            }
+            if (report.path("anomalies").isEmpty()) {
+                out.println("no anomalies from " + from + " to " + to + " (" + report.path("evaluated_days").size()
+                        + " settled days checked)");
+                return 0;
+            }
+            for (JsonNode anomaly : report.path("anomalies")) {
+                out.printf(Locale.ROOT, "%s  %s %s  %s (7-day mean %s%s)%n", anomaly.path("date").asText(),
+                        anomaly.path("kind").asText(), anomaly.path("name").asText(), usd(anomaly, "spent_usd"),
+                        usd(anomaly, "baseline_usd"), anomaly.path("ratio").isNull() ? ", new"
+                                : ", " + anomaly.path("ratio").asText() + "x");
+                for (JsonNode reason : anomaly.path("reasons")) {
+                    out.println("    - " + reason.path("text").asText());
+                }
+            }
+            return 0;
+        }
+    }
+
+    private static String change(JsonNode node) {
+        String percent = node.path("change_percent").isNull() ? "new" : node.path("change_percent").asText() + "%";
+        java.math.BigDecimal usd = node.path("change_usd").decimalValue();
+        return (usd.signum() >= 0 ? "+" : "") + Money.format(usd) + " (" + percent + ")";
+    }
+
+    private static String share(JsonNode node, String field) {
+        return node.path(field).decimalValue().movePointRight(2).setScale(1, java.math.RoundingMode.HALF_UP)
+                .toPlainString() + "%";
+    }
+
     // ------------------------------------------------------------------ budgets
 
     private int budgets(Arguments arguments) throws IOException {
@@ -512,7 +625,7 @@ public final class Observatory {
         try (Target target = switch (action) {
             case "list", "set", "delete", "seed" -> {
                 arguments.allow("format", "limit", "period", "time-zone", "workspace", "api-key", "model", "thresholds",
-                        "warn", "preset", "seats", "reset-notice", "url", "table", "data-dir");
+                        "warn", "preset", "seats", "reset-notice", "forecast-alert", "url", "table", "data-dir");
                 yield target(arguments, false);
             }
             default -> throw new LocalUsageException("budgets takes list, set, delete or seed, not '" + action + "'");
@@ -525,12 +638,14 @@ public final class Observatory {
                         return 0;
                     }
                     List<List<String>> rows = new ArrayList<>();
-                    rows.add(List.of("name", "limit", "period", "time zone", "scope", "thresholds", "warn"));
+                    rows.add(List.of("name", "limit", "period", "time zone", "scope", "thresholds", "warn",
+                            "forecast alert"));
                     for (JsonNode b : list.path("budgets")) {
                         rows.add(List.of(b.path("name").asText(), usd(b, "limit_usd"), b.path("period").asText(),
                                 b.path("time_zone").asText(),
                                 scope(b), b.path("thresholds_percent").toString(),
-                                b.path("warn_percent").asText()));
+                                b.path("warn_percent").asText(),
+                                b.path("forecast_alert").asBoolean(true) ? "on" : "off"));
                     }
                     printTable(rows);
                 }
@@ -593,6 +708,11 @@ public final class Observatory {
             }
             body.put("reset_notice", Boolean.parseBoolean(v));
         });
+        arguments.value("forecast-alert").ifPresent(v -> body.put("forecast_alert", switch (v) {
+            case "on", "true" -> true;
+            case "off", "false" -> false;
+            default -> throw new LocalUsageException("--forecast-alert must be on or off, got '" + v + "'");
+        }));
         arguments.value("thresholds").ifPresent(v -> {
             ArrayNode list = body.putArray("thresholds_percent");
             for (String part : v.split(",")) {

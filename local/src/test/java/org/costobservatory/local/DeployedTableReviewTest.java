@@ -80,13 +80,16 @@ class DeployedTableReviewTest {
         assertThat(review.status()).as(review.err()).isZero();
         assertThat(review.out()).contains("team").contains("80.00%");
         assertThat(stack.alerts().list(Optional.empty())).as("nothing claimed by the review").isEmpty();
+        assertThat(stack.notices().list("forecast#")).as("no notice claimed by the review").isEmpty();
         assertThat(inbox.drain()).as("the review published nothing").isEmpty();
 
-        // The stack's own next evaluation (its next headroom check or ingest run) still sends the alert.
-        assertThat(stack.budgetAlerts().run()).isEqualTo(1);
+        // The stack's own next ingest run still sends the threshold alert, and the forecast warning ($80 by the
+        // 24th runs to over $100 by the 30th).
+        assertThat(stack.budgetAlerts().run()).isEqualTo(2);
         List<JsonNode> delivered = inbox.drain();
-        assertThat(delivered).hasSize(1);
-        assertThat(delivered.get(0).path("Subject").asText()).contains("team at 75%");
+        assertThat(delivered).extracting(envelope -> envelope.path("Subject").asText())
+                .anyMatch(subject -> subject.contains("team at 75%"))
+                .anyMatch(subject -> subject.contains("team forecast"));
     }
 
     @Test
@@ -100,8 +103,10 @@ class DeployedTableReviewTest {
         List<JsonNode> delivered = inbox.drain();
         assertThat(delivered).hasSize(1);
         assertThat(delivered.get(0).path("Subject").asText()).contains("team at 75%");
-        assertThat(stack.budgetAlerts().run()).as("already sent to the stack's topic").isZero();
-        assertThat(inbox.drain()).isEmpty();
+        // The threshold alert is not sent again; the forecast warning is the ingest run's to send.
+        assertThat(stack.budgetAlerts().run()).as("only the forecast warning is left to the stack").isEqualTo(1);
+        assertThat(inbox.drain()).extracting(envelope -> envelope.path("Subject").asText())
+                .singleElement().asString().contains("team forecast");
     }
 
     @Test

@@ -145,7 +145,7 @@ class LocalServerTest {
         JsonNode all = get(server.url(), "/v1/headroom");
         Path screenshot = Path.of("target", "dashboard.png").toAbsolutePath();
         String dom = Chromium.dumpDom(server.url().resolve("/"));
-        Chromium.screenshot(server.url().resolve("/"), screenshot, 1280, 1700);
+        Chromium.screenshot(server.url().resolve("/"), screenshot, 1280, 3000);
 
         Map<String, Map<String, String>> shown = fields(dom);
         assertThat(all.get("budgets")).hasSize(5);
@@ -159,6 +159,16 @@ class LocalServerTest {
                         .isEqualByComparingTo(budget.get(field).decimalValue());
             }
             assertThat(figures.get("decision")).isEqualTo(budget.get("decision").asText());
+            for (String field : List.of("forecast_usd", "forecast_low_usd", "forecast_high_usd")) {
+                assertThat(budget.get(field).isNumber()).as("%s %s", name, field).isTrue();
+                assertThat(new BigDecimal(figures.get(field))).as("%s %s", name, field)
+                        .isEqualByComparingTo(budget.get(field).decimalValue());
+            }
+            if (budget.get("exhausted_at").isNull()) {
+                assertThat(figures.get("exhausted_at")).isEqualTo("not this period");
+            } else {
+                assertThat(figures.get("exhausted_at")).isEqualTo(budget.get("exhausted_at").asText());
+            }
         }
         assertThat(dom).contains("Spend by model this month").contains("Research Agents").contains("Recent alerts")
                 .contains("research-opus");
@@ -196,6 +206,59 @@ class LocalServerTest {
 
     @Test
     @Order(5)
+    void theDashboardShowsTheAnomaliesAndInsightsTheApiGives() throws Exception {
+        // the demo's monthly incident: on the 9th the support bot's cache stopped hitting
+        JsonNode anomalies = get(server.url(), "/v1/anomalies?from=2026-10-27&to=2026-11-10");
+        JsonNode support = null;
+        for (JsonNode anomaly : anomalies.get("anomalies")) {
+            if (anomaly.get("id").asText().equals(DemoOrganisation.SUPPORT)) {
+                support = anomaly;
+            }
+        }
+        assertThat(support).as("an anomaly for the support workspace: %s", anomalies).isNotNull();
+        assertThat(support.get("date").asText()).isEqualTo("2026-11-09");
+        assertThat(support.get("ratio").decimalValue()).isGreaterThan(BigDecimal.valueOf(2));
+        assertThat(support.at("/reasons/0/kind").asText()).isEqualTo("cache_misses");
+        JsonNode insights = get(server.url(), "/v1/insights?from=2026-11-03&to=2026-11-09");
+
+        String dom = Chromium.dumpDom(server.url().resolve("/"));
+
+        Map<String, String> anomaly = attributes(dom, "data-anomaly", "2026-11-09/workspace:"
+                + DemoOrganisation.SUPPORT);
+        assertThat(new BigDecimal(anomaly.get("spent_usd"))).isEqualByComparingTo(support.get("spent_usd")
+                .decimalValue());
+        assertThat(dom).contains("cache misses: uncached input cost");
+        Map<String, String> total = attributes(dom, "data-insight", "total");
+        assertThat(new BigDecimal(total.get("total_usd"))).isEqualByComparingTo(insights.get("total_usd")
+                .decimalValue());
+        assertThat(new BigDecimal(total.get("previous_total_usd"))).isEqualByComparingTo(
+                insights.get("previous_total_usd").decimalValue());
+        assertThat(new BigDecimal(attributes(dom, "data-insight", "cache").get("hit_rate")))
+                .isEqualByComparingTo(insights.at("/cache/hit_rate").decimalValue());
+        JsonNode topKey = insights.at("/top/api_keys/0");
+        assertThat(new BigDecimal(attributes(dom, "data-api_keys", topKey.get("key").asText()).get("spent_usd")))
+                .isEqualByComparingTo(topKey.get("spent_usd").decimalValue());
+        for (JsonNode whatIf : insights.get("what_if")) {
+            assertThat(new BigDecimal(attributes(dom, "data-insight", whatIf.get("id").asText()).get("saving_usd")))
+                    .isEqualByComparingTo(whatIf.get("saving_usd").decimalValue());
+        }
+        assertThat(dom).contains("What would be cheaper (estimates)");
+    }
+
+    /** {field -> value} of the elements with {@code attribute="key"}: data-value when present, else the text. */
+    static Map<String, String> attributes(String dom, String attribute, String key) {
+        Map<String, String> result = new HashMap<>();
+        Matcher matcher = Pattern.compile("<(?:span|dd|td)[^>]*" + attribute + "=\"" + Pattern.quote(key)
+                + "\"[^>]*data-field=\"([^\"]+)\"(?:[^>]*data-value=\"([^\"]+)\")?[^>]*>([^<]*)<").matcher(dom);
+        while (matcher.find()) {
+            result.put(matcher.group(1), matcher.group(2) != null ? matcher.group(2) : matcher.group(3).trim());
+        }
+        assertThat(result).as("elements with %s=%s", attribute, key).isNotEmpty();
+        return result;
+    }
+
+    @Test
+    @Order(6)
     void theCostReportCsvEqualsTheStoredRows() throws Exception {
         LocalDate yesterday = LocalDate.parse("2026-11-09");
         LocalDate first = yesterday.withDayOfMonth(1);
@@ -220,7 +283,7 @@ class LocalServerTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aRestartKeepsTheData() throws Exception {
         JsonNode before = get(server.url(), "/v1/headroom?budget=org-monthly");
         JsonNode budgetsBefore = get(server.url(), "/v1/budgets");

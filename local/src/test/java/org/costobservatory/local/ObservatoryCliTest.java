@@ -124,6 +124,42 @@ class ObservatoryCliTest {
         Run byKey = plain("report", "--from", YESTERDAY.toString(), "--to", YESTERDAY.toString(), "--by", "api_key",
                 "--data-dir", dir);
         assertThat(byKey.out()).contains("apikey_01DemoBatchRunner0000").contains("(usage at list price");
+
+        // insights of the day of usage pulled: the same total as the usage report, rankings and labelled estimates
+        Run insights = plain("insights", "--from", YESTERDAY.toString(), "--to", YESTERDAY.toString(), "--data-dir",
+                dir);
+        assertThat(insights.status()).as(insights.err()).isZero();
+        Run usageJson = plain("report", "--from", YESTERDAY.toString(), "--to", YESTERDAY.toString(), "--by",
+                "model", "--source", "usage", "--format", "json", "--data-dir", dir);
+        BigDecimal usageTotal = org.costobservatory.json.Json.mapper().readTree(usageJson.out()).get("total_usd")
+                .decimalValue();
+        assertThat(insights.out()).contains("Insights " + YESTERDAY + " to " + YESTERDAY)
+                .contains("Spent " + org.costobservatory.domain.Money.format(usageTotal))
+                .contains("apikey_01DemoSupportProd00000").contains("Support Bot").contains("claude-opus-4-6")
+                .contains("Cache hit rate").contains("Batch:").contains("What would be cheaper (estimates")
+                .contains("claude-opus-4-6 as claude-sonnet-4-6");
+        Run insightsJson = plain("insights", "--from", YESTERDAY.toString(), "--to", YESTERDAY.toString(), "--scope",
+                "workspace:" + DemoOrganisation.RESEARCH, "--format", "json", "--data-dir", dir);
+        assertThat(org.costobservatory.json.Json.mapper().readTree(insightsJson.out()).get("scope").asText())
+                .isEqualTo("workspace:" + DemoOrganisation.RESEARCH);
+        Run tooLong = plain("insights", "--from", WEEK_AGO.minusDays(40).toString(), "--to", YESTERDAY.toString(),
+                "--data-dir", dir);
+        assertThat(tooLong.status()).isEqualTo(2);
+        assertThat(tooLong.err()).contains("at most 31 days");
+
+        // anomalies: the week pulled has no settled week before it, so nothing was checked yet
+        Run anomalies = plain("anomalies", "--from", WEEK_AGO.toString(), "--to", YESTERDAY.toString(), "--data-dir",
+                dir);
+        assertThat(anomalies.status()).as(anomalies.err()).isZero();
+        assertThat(anomalies.out()).contains("no anomalies from " + WEEK_AGO + " to " + YESTERDAY);
+        assertThat(plain("anomalies", "--from", WEEK_AGO.toString(), "--to", YESTERDAY.toString(), "--kind", "team",
+                "--data-dir", dir).err()).contains("kind must be workspace, api_key or model");
+
+        // a budget's forecast warning can be turned off, and headroom shows the forecast
+        assertThat(plain("budgets", "set", "quiet", "--limit", "10", "--period", "daily", "--forecast-alert", "off",
+                "--data-dir", dir).out()).contains("\"forecast_alert\":false");
+        assertThat(plain("budgets", "list", "--data-dir", dir).out()).contains("forecast alert");
+        assertThat(plain("headroom", "--budget", "org", "--data-dir", dir).out()).contains("forecast (80 %)");
     }
 
     @Test

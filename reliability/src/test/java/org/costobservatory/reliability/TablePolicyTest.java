@@ -86,6 +86,8 @@ class TablePolicyTest {
         route("GET /v1/health", "GET", "/v1/health", "", "");
         route("GET /v1/reports/costs", "GET", "/v1/reports/costs", "from=2026-08-10&to=2026-08-13&group_by=day", "");
         route("GET /v1/reports/usage", "GET", "/v1/reports/usage", "from=2026-08-13&to=2026-08-14&group_by=model", "");
+        route("GET /v1/insights", "GET", "/v1/insights", "from=2026-08-13&to=2026-08-14", "");
+        route("GET /v1/anomalies", "GET", "/v1/anomalies", "from=2026-08-01&to=2026-08-14", "");
         route("GET /", "GET", "/", "", "");
         route("POST /v1/estimates", "POST", "/v1/estimates", "",
                 "{\"time\": \"2026-08-12T10:00:00Z\", \"cost_usd\": 1.5, \"run_id\": \"run-1\"}");
@@ -337,27 +339,51 @@ class TablePolicyTest {
         system.usage.run(Fixture.HOURLY, api.deadline());
         system.components.budgets().put(monthly("org", "1"));
         alertedLastMonth(system, monthly("org", "1"));
-        system.setCostWatermark("2026-08-12T00:00:00Z");
-        system.serveCost(Fixture.costDays("2026-08-10", "2026-08-13", "50"), 2);
+        system.setCostWatermark("2026-08-01T00:00:00Z");
+        List<org.costobservatory.domain.CostDay> days = new ArrayList<>(Fixture.costDays("2026-08-01", "2026-08-12",
+                "50"));
+        days.addAll(Fixture.costDays("2026-08-13", "2026-08-13", "5000"));
+        system.serveCost(days, 7);
         recorder.clear();
-        assertThat(system.cost.run(Fixture.DAILY, api.deadline()).alertsSent()).isPositive();
+        assertThat(system.cost.run(Fixture.DAILY, api.deadline()).alertsSent()).isGreaterThan(1);
         assertThat(system.published).extracting(message -> message.kind()).contains("drift", "reset");
         assertThat(system.components.calibrations().current().prices()).isNotEmpty();
+        assertThat(system.components.anomalies().days(java.time.LocalDate.parse("2026-08-13"),
+                java.time.LocalDate.parse("2026-08-13")).get(0).anomalies()).isNotEmpty();
         return List.copyOf(recorder.calls);
     }
 
-    /** The hourly run on a fresh table with a budget it pushes past every threshold. */
+    /**
+     * The hourly run on a fresh table with a budget it pushes past every threshold, and a weekly one whose run-rate
+     * forecast it pushes past the limit while spend stays below it (a forecast notice).
+     */
     private static List<Call> usageRun() {
         api.reset();
         Recorder recorder = new Recorder();
         Fixture system = new Fixture(api, recorder);
         system.components.budgets().put(monthly("org", "0.01"));
         alertedLastMonth(system, monthly("org", "0.01"));
+        List<org.costobservatory.domain.UsageBucket> hours = Fixture.usageHours("2026-08-13T22:00:00Z",
+                "2026-08-14T02:00:00Z", 2);
+        BigDecimal cents = BigDecimal.ZERO;
+        for (org.costobservatory.domain.UsageBucket hour : hours) {
+            for (org.costobservatory.domain.UsageRow row : hour.rows()) {
+                cents = cents.add(system.components.pricer().price(row).cents());
+            }
+        }
+        // Spend covers 98 of the week's 168 hours, so the run rate forecasts 1.7 times it: 1.2 times is in between.
+        BigDecimal limit = cents.multiply(new BigDecimal("1.2")).movePointLeft(2).setScale(2,
+                java.math.RoundingMode.CEILING);
+        system.components.budgets().put(new Budget("week", limit, BudgetPeriod.WEEKLY, ZoneOffset.UTC,
+                BudgetScope.ORGANISATION, List.of(new BigDecimal("1000")), Budget.DEFAULT_WARN_PERCENT,
+                Optional.empty(), Optional.empty(), Optional.empty()));
         system.setUsageWatermark("2026-08-13T22:00:00Z");
-        system.serveUsage(Fixture.usageHours("2026-08-13T22:00:00Z", "2026-08-14T02:00:00Z", 2), 2);
+        system.serveUsage(hours, 2);
         recorder.clear();
-        assertThat(system.usage.run(Fixture.HOURLY, api.deadline()).alertsSent()).as("a reset notice and an alert")
-                .isEqualTo(2);
+        assertThat(system.usage.run(Fixture.HOURLY, api.deadline()).alertsSent())
+                .as("a reset notice, an alert and a forecast").isEqualTo(3);
+        assertThat(system.published).extracting(org.costobservatory.alert.AlertMessage::kind)
+                .containsExactlyInAnyOrder("reset", "threshold", "forecast");
         return List.copyOf(recorder.calls);
     }
 

@@ -35,7 +35,7 @@ final class TemplateReview {
      */
     static final Set<String> ITEM_TYPES = Set.of("COST#*", "USAGE#*", "SPEND#*", "SCOPES", "WATERMARK", "WORKSPACE",
             "API_KEY", "BUDGET", "ALERT", "NOTICE", "HOLD#*", "RUNCLASS#*", "AUDIT#*", "CALIBRATION", "PROVISIONAL",
-            "ESTIMATE");
+            "ESTIMATE", "ANOMALY");
     /**
      * All a function behind the HTTP API may write: budgets and their ledgers, the records of their changes, holds
      * and run-class costs, the alerts and notices a check or a change sends, and imported client estimates.
@@ -46,12 +46,12 @@ final class TemplateReview {
     static final Set<String> NEVER_WRITTEN_BY_INGEST = Set.of("BUDGET");
 
     /**
-     * Routes that export, reconcile, import or draw (many reads or writes per request) rather than answer a
+     * Routes that export, reconcile, import, analyse or draw (many reads or writes per request) rather than answer a
      * pre-flight check.
      */
     static boolean isReportRoute(String path) {
         return path.equals("/") || path.startsWith("/v1/reports/") || path.equals("/v1/reconciliation")
-                || path.equals("/v1/estimates");
+                || path.equals("/v1/estimates") || path.equals("/v1/insights") || path.equals("/v1/anomalies");
     }
 
     /** Routes an agent engine calls: headroom, holds and health. Every other route is a budget administrator's. */

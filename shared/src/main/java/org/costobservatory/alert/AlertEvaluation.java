@@ -12,4 +12,31 @@ public interface AlertEvaluation {
     AlertEvaluation OFF = answer -> 0;
 
     int evaluate(HeadroomAnswer answer);
+
+    /**
+     * Every evaluation in turn; one that fails does not keep the others from running, and the first failure is
+     * rethrown at the end.
+     */
+    static AlertEvaluation all(AlertEvaluation... evaluations) {
+        java.util.List<AlertEvaluation> list = java.util.List.of(evaluations);
+        return answer -> {
+            int sent = 0;
+            RuntimeException failure = null;
+            for (AlertEvaluation evaluation : list) {
+                try {
+                    sent += evaluation.evaluate(answer);
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return sent;
+        };
+    }
 }

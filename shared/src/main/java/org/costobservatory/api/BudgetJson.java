@@ -31,7 +31,7 @@ public final class BudgetJson {
     static final Pattern API_KEY = Pattern.compile("^apikey_[A-Za-z0-9_-]{1,128}$");
     static final Pattern MODEL = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$");
     private static final Set<String> FIELDS = Set.of("name", "limit_usd", "period", "time_zone", "scope",
-            "thresholds_percent", "warn_percent", "preset", "seats", "reset_notice");
+            "thresholds_percent", "warn_percent", "preset", "seats", "reset_notice", "forecast_alert");
     /** Fields a client may echo back from a GET; they are ignored. */
     private static final Set<String> READ_ONLY = Set.of("updated_at", "scope_names");
     private static final Set<String> SCOPE_FIELDS = Set.of("workspace_id", "api_key_id", "model");
@@ -73,7 +73,7 @@ public final class BudgetJson {
             if (!FIELDS.contains(field) && !READ_ONLY.contains(field)) {
                 throw new InvalidFieldException(InvalidFieldException.printable(field), "is not a budget field "
                         + "(known: limit_usd, period, time_zone, scope, thresholds_percent, warn_percent, preset, "
-                        + "seats, reset_notice)");
+                        + "seats, reset_notice, forecast_alert)");
             }
         }
         if (root.has("name") && !pathName.equals(root.get("name").asText())) {
@@ -168,9 +168,18 @@ public final class BudgetJson {
             }
             resetNotice = value.booleanValue();
         }
+        boolean forecastAlert = true;
+        if (root.hasNonNull("forecast_alert")) {
+            JsonNode value = root.get("forecast_alert");
+            if (!value.isBoolean()) {
+                throw new InvalidFieldException("forecast_alert", "must be true or false");
+            }
+            forecastAlert = value.booleanValue();
+        }
         Optional<Instant> updatedAt = Optional.empty();
         return new Budget(pathName, limit.stripTrailingZeros().scale() < 0 ? limit.setScale(0) : limit, period,
-                zone, scope, thresholds, warn, preset.map(BudgetPreset::id), seats, updatedAt, resetNotice);
+                zone, scope, thresholds, warn, preset.map(BudgetPreset::id), seats, updatedAt, resetNotice,
+                forecastAlert);
     }
 
     private static BudgetScope scope(JsonNode node) {
@@ -280,6 +289,7 @@ public final class BudgetJson {
         budget.thresholdsPercent().forEach(thresholds::add);
         node.put("warn_percent", budget.warnPercent());
         node.put("reset_notice", budget.resetNotice());
+        node.put("forecast_alert", budget.forecastAlert());
         budget.preset().ifPresent(preset -> node.put("preset", preset));
         budget.seats().ifPresent(seats -> node.put("seats", seats));
         budget.updatedAt().ifPresent(at -> node.put("updated_at", at.toString()));

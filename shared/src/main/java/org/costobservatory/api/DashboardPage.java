@@ -11,12 +11,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.costobservatory.alert.AlertMessages;
+import org.costobservatory.alert.NoticeMessages;
+import org.costobservatory.budget.Forecast;
 import org.costobservatory.budget.HeadroomAnswer;
 import org.costobservatory.budget.Spend;
 import org.costobservatory.domain.Money;
+import org.costobservatory.insight.Insights;
 import org.costobservatory.report.DashboardData;
 import org.costobservatory.report.Reconciliation;
 import org.costobservatory.store.AlertRecord;
+import org.costobservatory.store.Anomaly;
 import org.costobservatory.store.Watermark;
 
 /**
@@ -43,6 +47,8 @@ final class DashboardPage {
     private static final String SETTLED = "#3559b7";
     private static final String PROVISIONAL = "#9db3ea";
     private static final String FORECAST = "#ed8b00";
+    private static final java.time.format.DateTimeFormatter LOCAL =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
 
     private DashboardPage() {
     }
@@ -80,6 +86,8 @@ final class DashboardPage {
         html.append("</div>");
 
         estimateVsBill(html, view.estimateVsBill());
+        anomalies(html, view);
+        insights(html, view.insights());
         alerts(html, view.recentAlerts());
         freshness(html, view);
         html.append("</main></body></html>");
@@ -101,6 +109,8 @@ final class DashboardPage {
                 .append(answer.period().end().toLocalDate()).append(" · basis ").append(answer.basis())
                 .append(answer.stale() ? " · <strong class=\"stale\">stale</strong>" : "").append("</p>");
         gauge(html, answer, view.forecastUsd());
+        html.append("<p class=\"meta\" data-budget=\"").append(name).append("\" data-field=\"forecast_method\">")
+                .append(methodText(answer.forecast())).append("</p>");
         html.append("<dl>");
         field(html, name, "Spent", "spent_usd", "$", answer.spentUsd());
         field(html, name, "Settled", "settled_usd", "$", answer.settledUsd());
@@ -108,21 +118,49 @@ final class DashboardPage {
         field(html, name, "Limit", "limit_usd", "$", answer.budget().limitUsd().setScale(2, RoundingMode.HALF_UP));
         field(html, name, "Remaining", "remaining_usd", "$", answer.remainingUsd());
         field(html, name, "Used %", "percent_used", "", answer.percentUsed());
+        Forecast forecast = answer.forecast();
         html.append("<div><dt>Forecast</dt><dd>");
-        if (view.forecastUsd().isPresent()) {
+        if (forecast.forecastUsd().isPresent()) {
             html.append("$<span data-budget=\"").append(name).append("\" data-field=\"forecast_usd\" data-value=\"")
-                    .append(view.forecastUsd().get().toPlainString()).append("\">")
-                    .append(amount(view.forecastUsd().get())).append("</span>");
+                    .append(forecast.forecastUsd().get().toPlainString()).append("\">")
+                    .append(amount(forecast.forecastUsd().get())).append("</span>");
         } else {
             html.append("<span data-budget=\"").append(name).append("\" data-field=\"forecast_usd\">—</span>");
         }
         html.append("</dd></div>");
+        html.append("<div><dt>80 % interval</dt><dd>");
+        if (forecast.lowUsd().isPresent()) {
+            html.append("$<span data-budget=\"").append(name).append("\" data-field=\"forecast_low_usd\" data-value=\"")
+                    .append(forecast.lowUsd().get().toPlainString()).append("\">")
+                    .append(amount(forecast.lowUsd().get())).append("</span>–$<span data-budget=\"")
+                    .append(name).append("\" data-field=\"forecast_high_usd\" data-value=\"")
+                    .append(forecast.highUsd().orElseThrow().toPlainString()).append("\">")
+                    .append(amount(forecast.highUsd().orElseThrow())).append("</span>");
+        } else {
+            html.append("—");
+        }
+        html.append("</dd></div><div><dt>Runs out</dt><dd data-budget=\"").append(name)
+                .append("\" data-field=\"exhausted_at\"").append(forecast.exhaustedAt().map(at -> " data-value=\""
+                        + at + "\"").orElse("")).append(">")
+                .append(forecast.exhaustedAt().map(at -> LOCAL.format(at.atZone(answer.budget().timeZone())))
+                        .orElse("not this period")).append("</dd></div>");
         html.append("<div><dt>Crossed</dt><dd data-budget=\"").append(name).append("\" data-field=\"thresholds_crossed\">")
                 .append(answer.thresholdsCrossed().isEmpty() ? "none" : String.join(", ",
                         answer.thresholdsCrossed().stream().map(t -> AlertMessages.percentText(t) + "%").toList()))
                 .append("</dd></div></dl>");
         daily(html, answer, view.days());
         html.append("</article>");
+    }
+
+    private static String methodText(Forecast forecast) {
+        return switch (forecast.method()) {
+            case Forecast.WEEKLY_TREND -> "Forecast from the weekday rhythm and recent trend of "
+                    + forecast.historyDays() + " complete days.";
+            case Forecast.LAST_WEEK -> "Forecast from the mean of the last 7 complete days (under two weeks of "
+                    + "history).";
+            case Forecast.RUN_RATE -> "Forecast: run rate of the period so far (under a week of history).";
+            default -> "No forecast yet: under an hour of data in the period and under a week of history.";
+        };
     }
 
     private static void field(StringBuilder html, String budget, String label, String field, String prefix,
@@ -153,12 +191,19 @@ final class DashboardPage {
                 width, width, settled, SETTLED, settled, provisional, PROVISIONAL, limitX, limitX));
         forecast.ifPresent(value -> {
             double x = Math.min(width, value.doubleValue() / scale * width);
+            answer.forecast().lowUsd().ifPresent(low -> {
+                double from = Math.min(width, low.doubleValue() / scale * width);
+                double to = Math.min(width, answer.forecast().highUsd().orElse(low).doubleValue() / scale * width);
+                html.append(String.format(Locale.ROOT, "<line x1=\"%.2f\" x2=\"%.2f\" y1=\"28\" y2=\"28\" "
+                        + "stroke=\"%s\" stroke-width=\"2\" opacity=\"0.6\"/>", from, to, FORECAST));
+            });
             html.append(String.format(Locale.ROOT, "<path d=\"M%.2f 24 l-5 8 h10 z\" fill=\"%s\"/>", x, FORECAST));
         });
         html.append("</svg><div class=\"legend meta\"><span style=\"background:").append(SETTLED)
                 .append("\"></span>settled<span style=\"background:").append(PROVISIONAL)
                 .append("\"></span>provisional<span style=\"background:#1d2330;width:2px\"></span>limit")
-                .append("<span style=\"background:").append(FORECAST).append("\"></span>forecast at period end</div>");
+                .append("<span style=\"background:").append(FORECAST)
+                .append("\"></span>forecast at period end (line: 80 % interval)</div>");
     }
 
     /** One bar per UTC day of the period so far: settled below, provisional on top. */
@@ -284,8 +329,99 @@ final class DashboardPage {
         String sign = shown.signum() < 0 ? "-" : "";
         html.append(sign).append(cents ? "$" : "").append("<span data-reconciliation=\"").append(day)
                 .append("\" data-field=\"").append(field).append("\" data-value=\"").append(shown.toPlainString())
-                .append("\">").append(shown.abs().toPlainString()).append("</span>").append(cents ? "" : "%")
+                .append("\">").append(cents ? amount(shown.abs()) : shown.abs().toPlainString()).append("</span>")
+                .append(cents ? "" : "%")
                 .append("</td>");
+    }
+
+    /** Unusual days of the last two weeks, each with why. */
+    private static void anomalies(StringBuilder html, DashboardData.View view) {
+        html.append("<section class=\"panel\" data-panel=\"anomalies\"><h3>Anomalies since ")
+                .append(view.anomaliesFrom()).append("</h3><table><tr><th>Day</th><th>Scope</th><th>Spent</th>"
+                        + "<th>7-day mean</th><th>Why</th></tr>");
+        if (view.anomalies().isEmpty()) {
+            html.append("<tr><td colspan=\"5\">No anomalies: no settled day above twice its trailing 7-day mean "
+                    + "and the floor.</td></tr>");
+        }
+        for (Anomaly anomaly : view.anomalies()) {
+            String key = escape(anomaly.date() + "/" + anomaly.scopeText());
+            html.append("<tr data-anomaly=\"").append(key).append("\"><td>").append(anomaly.date())
+                    .append("</td><td>").append(escape(NoticeMessages.label(anomaly)))
+                    .append("</td><td class=\"num\">$")
+                    .append("<span data-anomaly=\"").append(key).append("\" data-field=\"spent_usd\" data-value=\"")
+                    .append(Money.centsToRoundedUsd(anomaly.spentCents()).toPlainString()).append("\">")
+                    .append(amount(Money.centsToRoundedUsd(anomaly.spentCents())))
+                    .append("</span></td><td class=\"num\">$")
+                    .append(amount(Money.centsToRoundedUsd(anomaly.baselineCents()))).append("</td><td>");
+            html.append(String.join("; ", anomaly.reasons().stream().map(r -> escape(r.text())).toList()))
+                    .append("</td></tr>");
+        }
+        html.append("</table></section>");
+    }
+
+    /** Who spent the last 7 days, the change against the 7 before, the cache and batch, and what-if savings. */
+    private static void insights(StringBuilder html, Insights.Report report) {
+        html.append("<section class=\"panel\" data-panel=\"insights\"><h3>Insights ").append(report.from())
+                .append(" to ").append(report.to()).append(" against the 7 days before (usage at list price)</h3>");
+        html.append("<dl><div><dt>Spent</dt><dd>$<span data-insight=\"total\" data-field=\"total_usd\" data-value=\"")
+                .append(Money.centsToRoundedUsd(report.totalCents()).toPlainString()).append("\">")
+                .append(amount(Money.centsToRoundedUsd(report.totalCents()))).append("</span></dd></div>")
+                .append("<div><dt>Before</dt><dd>$<span data-insight=\"total\" data-field=\"previous_total_usd\" "
+                        + "data-value=\"")
+                .append(Money.centsToRoundedUsd(report.previousTotalCents()).toPlainString()).append("\">")
+                .append(amount(Money.centsToRoundedUsd(report.previousTotalCents())))
+                .append("</span></dd></div><div><dt>Cache hit rate</dt><dd><span data-insight=\"cache\" "
+                        + "data-field=\"hit_rate\" data-value=\"")
+                .append(rate(report.cache().hitRate())).append("\">").append(percent(report.cache().hitRate()))
+                .append("</span></dd></div><div><dt>Batch share</dt><dd><span data-insight=\"batch\" "
+                        + "data-field=\"share_of_spend\" data-value=\"").append(rate(report.batch().shareOfSpend()))
+                .append("\">").append(percent(report.batch().shareOfSpend())).append("</span></dd></div>")
+                .append("<div><dt>Uncached input</dt><dd>$<span data-insight=\"cache\" "
+                        + "data-field=\"uncached_input_usd\" data-value=\"")
+                .append(Money.centsToRoundedUsd(report.cache().uncachedInputCents()).toPlainString()).append("\">")
+                .append(amount(Money.centsToRoundedUsd(report.cache().uncachedInputCents())))
+                .append("</span></dd></div></dl>");
+        html.append("<div class=\"grid2\">");
+        ranking(html, "Top API keys", "api_keys", report.apiKeys());
+        ranking(html, "Top models", "models", report.models());
+        html.append("</div>");
+        html.append("<h3>What would be cheaper (estimates)</h3><table><tr><th>If</th><th>Saving</th>"
+                + "<th>Assumptions</th></tr>");
+        for (Insights.WhatIf whatIf : report.whatIfs()) {
+            html.append("<tr><td>").append(escape(whatIf.label())).append("</td><td class=\"num\">$<span "
+                            + "data-insight=\"").append(whatIf.id())
+                    .append("\" data-field=\"saving_usd\" data-value=\"")
+                    .append(Money.centsToRoundedUsd(whatIf.savingCents()).toPlainString()).append("\">")
+                    .append(amount(Money.centsToRoundedUsd(whatIf.savingCents()))).append("</span></td><td>")
+                    .append(escape(whatIf.assumptions())).append("</td></tr>");
+        }
+        html.append("</table></section>");
+    }
+
+    private static void ranking(StringBuilder html, String title, String kind, List<Insights.Line> lines) {
+        html.append("<div><h3>").append(title).append("</h3><table><tr><th></th><th>Spent</th><th>Change</th></tr>");
+        if (lines.isEmpty()) {
+            html.append("<tr><td colspan=\"3\">No usage stored for these days.</td></tr>");
+        }
+        for (Insights.Line line : lines) {
+            BigDecimal change = Money.centsToRoundedUsd(line.cents().subtract(line.previousCents()));
+            html.append("<tr><td>").append(escape(line.name())).append("</td><td class=\"num\">$<span data-")
+                    .append(kind).append("=\"").append(escape(line.key()))
+                    .append("\" data-field=\"spent_usd\" data-value=\"")
+                    .append(Money.centsToRoundedUsd(line.cents()).toPlainString()).append("\">")
+                    .append(amount(Money.centsToRoundedUsd(line.cents()))).append("</span></td>")
+                    .append("<td class=\"num\">").append(change.signum() < 0 ? "-$" : "+$")
+                    .append(amount(change.abs())).append("</td></tr>");
+        }
+        html.append("</table></div>");
+    }
+
+    private static String rate(double share) {
+        return BigDecimal.valueOf(share).setScale(4, RoundingMode.HALF_UP).toPlainString();
+    }
+
+    private static String percent(double share) {
+        return BigDecimal.valueOf(share * 100).setScale(1, RoundingMode.HALF_UP).toPlainString() + "%";
     }
 
     private static void alerts(StringBuilder html, List<AlertRecord> alerts) {
@@ -312,8 +448,9 @@ final class DashboardPage {
         row(html, "usage (provisional, hourly)", view.usage());
         html.append("</table><p class=\"meta\">Settled = Anthropic's cost report for complete UTC days (plus Priority "
                 + "Tier usage at list price, which it omits). Provisional = usage since then, at the prices learned "
-                + "from the bill where known, else at list price. Forecast = spend so far divided by the share of the "
-                + "period the data covers.</p></section>");
+                + "from the bill where known, else at list price. Forecast = spend so far plus the expected spend of "
+                + "the rest of the period from the weekday rhythm and recent trend of up to 56 days of history (the "
+                + "run rate when there is under a week), with an 80 % interval.</p></section>");
     }
 
     private static void row(StringBuilder html, String label, Optional<Watermark> mark) {

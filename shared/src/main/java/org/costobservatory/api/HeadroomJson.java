@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
+import java.util.Optional;
 import org.costobservatory.budget.Decision;
+import org.costobservatory.budget.Forecast;
 import org.costobservatory.budget.HeadroomAnswer;
 import org.costobservatory.budget.HeadroomService;
 import org.costobservatory.budget.Spend;
@@ -66,6 +68,7 @@ final class HeadroomJson {
         node.put("recent_usd", answer.recentUsd());
         node.put("remaining_usd", answer.remainingUsd());
         node.put("percent_used", answer.percentUsed());
+        forecast(node, answer.forecast());
         ObjectNode window = node.putObject("period");
         window.put("type", answer.budget().period().id());
         window.put("start", answer.period().startText());
@@ -101,6 +104,27 @@ final class HeadroomJson {
         return node;
     }
 
+    /** The end-of-period forecast: null figures when there is nothing to forecast from yet. */
+    private static void forecast(ObjectNode node, Forecast forecast) {
+        putOrNull(node, "forecast_usd", forecast.forecastUsd());
+        putOrNull(node, "forecast_low_usd", forecast.lowUsd());
+        putOrNull(node, "forecast_high_usd", forecast.highUsd());
+        if (forecast.exhaustedAt().isPresent()) {
+            node.put("exhausted_at", forecast.exhaustedAt().get().toString());
+        } else {
+            node.putNull("exhausted_at");
+        }
+        node.put("forecast_method", forecast.method());
+    }
+
+    private static void putOrNull(ObjectNode node, String field, Optional<BigDecimal> value) {
+        if (value.isPresent()) {
+            node.put(field, value.get());
+        } else {
+            node.putNull(field);
+        }
+    }
+
     /** Plain words on how the figures were made, for people reading the JSON. */
     static String notes(HeadroomAnswer answer) {
         StringBuilder text = new StringBuilder();
@@ -128,6 +152,16 @@ final class HeadroomJson {
         if (!answer.pricing().unpricedModels().isEmpty()) {
             text.append(" Models without a list price and not yet learned from a settled day were counted at the "
                     + "price of the most expensive current model of their family.");
+        }
+        switch (answer.forecast().method()) {
+            case Forecast.WEEKLY_TREND -> text.append(" Forecast: weekday rhythm and recent trend of ")
+                    .append(answer.forecast().historyDays()).append(" complete days, 80 % interval.");
+            case Forecast.LAST_WEEK -> text.append(" Forecast: the mean of the last 7 complete days (under two "
+                    + "weeks of history), 80 % interval.");
+            case Forecast.RUN_RATE -> text.append(" Forecast: run rate of the period so far (under a week of "
+                    + "history), 80 % interval.");
+            default -> text.append(" No forecast yet: under an hour of data in the period and under a week of "
+                    + "history.");
         }
         return text.toString();
     }

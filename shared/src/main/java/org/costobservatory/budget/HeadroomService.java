@@ -37,20 +37,35 @@ public final class HeadroomService {
     private final KeyWorkspaces keyWorkspaces;
     private final Clock clock;
     private final Duration staleAfter;
+    private final Optional<ForecastService> forecasts;
 
     public HeadroomService(BudgetStore budgets, SpendCalculator calculator, HoldStore holds,
                            KeyWorkspaces keyWorkspaces, Clock clock, Duration staleAfter) {
+        this(budgets, calculator, holds, keyWorkspaces, clock, staleAfter, Optional.empty());
+    }
+
+    /** Answers that also carry the end-of-period forecast. */
+    public HeadroomService(BudgetStore budgets, SpendCalculator calculator, HoldStore holds,
+                           KeyWorkspaces keyWorkspaces, Clock clock, Duration staleAfter, ForecastService forecasts) {
+        this(budgets, calculator, holds, keyWorkspaces, clock, staleAfter, Optional.of(forecasts));
+    }
+
+    private HeadroomService(BudgetStore budgets, SpendCalculator calculator, HoldStore holds,
+                            KeyWorkspaces keyWorkspaces, Clock clock, Duration staleAfter,
+                            Optional<ForecastService> forecasts) {
         this.budgets = Objects.requireNonNull(budgets);
         this.calculator = Objects.requireNonNull(calculator);
         this.holds = Objects.requireNonNull(holds);
         this.keyWorkspaces = Objects.requireNonNull(keyWorkspaces);
         this.clock = Objects.requireNonNull(clock);
         this.staleAfter = Objects.requireNonNull(staleAfter);
+        this.forecasts = forecasts;
     }
 
     public HeadroomAnswer answer(Budget budget, BigDecimal estimateUsd) {
         Instant now = clock.instant();
-        return answer(budget, calculator.spend(budget, now), holds.ledger(budget.name()), estimateUsd, now);
+        Spend spend = calculator.spend(budget, now);
+        return withForecast(budget, spend, answer(budget, spend, holds.ledger(budget.name()), estimateUsd, now));
     }
 
     /** Every budget, most constrained first. */
@@ -68,11 +83,17 @@ public final class HeadroomService {
         Map<String, HoldLedger> ledgers = ledgersOf(chosen);
         List<HeadroomAnswer> answers = new ArrayList<>();
         for (Budget budget : chosen) {
-            answers.add(answer(budget, calculator.spend(budget, now),
-                    ledgers.getOrDefault(budget.name(), HoldLedger.empty(budget.name())), estimateUsd, now));
+            Spend spend = calculator.spend(budget, now);
+            answers.add(withForecast(budget, spend, answer(budget, spend,
+                    ledgers.getOrDefault(budget.name(), HoldLedger.empty(budget.name())), estimateUsd, now)));
         }
         answers.sort(MOST_CONSTRAINED_FIRST);
         return answers;
+    }
+
+    /** The forecast informs; it never changes the decision. A hold's decision needs none, so it reads no history. */
+    private HeadroomAnswer withForecast(Budget budget, Spend spend, HeadroomAnswer answer) {
+        return forecasts.map(service -> answer.withForecast(service.forecast(budget, spend))).orElse(answer);
     }
 
     /** The answer from spend and a ledger already read. */
@@ -179,6 +200,6 @@ public final class HeadroomService {
         return new HeadroomAnswer(budget, decision, spent, settled, priority, provisional, estimate,
                 limit.setScale(2, RoundingMode.HALF_UP).subtract(committed), percentUsed, percentWithEstimate,
                 spend.period(), spend.settledThrough(), spend.dataAsOf(), stale, crossed, spend.basis(),
-                spend.unpricedModels(), spend.apportioned(), spend.pricing(), held, recent);
+                spend.unpricedModels(), spend.apportioned(), spend.pricing(), held, recent, null);
     }
 }

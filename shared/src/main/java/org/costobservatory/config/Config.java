@@ -20,7 +20,7 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
                      Optional<String> adminKeyParameter, Optional<String> alertTopicArn, int costLookbackDays,
                      int usageLookbackHours, int usagePageHours, Duration staleAfter, Duration alertLease,
                      Optional<Path> priceTableFile, Duration deadlineMargin, BigDecimal runClassDefaultUsd,
-                     Map<String, String> environment) {
+                     BigDecimal anomalyFloorUsd, Map<String, String> environment) {
 
     public static final String TABLE_NAME = "TABLE_NAME";
     public static final String ADMIN_BASE_URL = "ANTHROPIC_ADMIN_BASE_URL";
@@ -38,6 +38,9 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
     public static final String DRIFT_ALERT_PERCENT = "DRIFT_ALERT_PERCENT";
     public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
     public static final String METRICS_ENABLED = "METRICS_ENABLED";
+    public static final String ANOMALY_FLOOR_USD = "ANOMALY_FLOOR_USD";
+    /** A doubling below this much a day is not worth a message (README, "Anomalies"). */
+    public static final BigDecimal DEFAULT_ANOMALY_FLOOR_USD = BigDecimal.TEN;
 
     public static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
     public static final String DEFAULT_METRICS_NAMESPACE = "CostObservatory";
@@ -65,6 +68,7 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
                 optional(env, PRICE_TABLE_FILE).map(Path::of),
                 Duration.ofSeconds(integer(env, DEADLINE_MARGIN_SECONDS, 20, 0, 600)),
                 usd(env, RUN_CLASS_DEFAULT_USD, new BigDecimal("1.00")),
+                dollars(env, ANOMALY_FLOOR_USD, DEFAULT_ANOMALY_FLOOR_USD),
                 env);
     }
 
@@ -177,6 +181,24 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
         }
     }
 
+    /** Whole cents from 0 to 1,000,000. */
+    private static BigDecimal dollars(Map<String, String> env, String name, BigDecimal fallback) {
+        Optional<String> value = optional(env, name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            BigDecimal parsed = Decimals.parse(value.get(), 7, 2);
+            if (parsed.signum() < 0 || parsed.compareTo(BigDecimal.valueOf(1_000_000)) > 0) {
+                throw new ConfigException(name + " must be between 0 and 1000000 (US dollars), got " + value.get());
+            }
+            return parsed;
+        } catch (Decimals.OutOfBounds e) {
+            throw new ConfigException(name + " " + e.getMessage() + " (US dollars, whole cents), got '"
+                    + value.get() + "'");
+        }
+    }
+
     /** An amount of US dollars, more than 0 and at most 1,000,000, with at most 6 decimals. */
     private static BigDecimal usd(Map<String, String> env, String name, BigDecimal fallback) {
         Optional<String> value = optional(env, name);
@@ -206,6 +228,6 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
                 + ", usagePageHours=" + usagePageHours + ", staleAfter=" + staleAfter + ", alertLease=" + alertLease
                 + ", priceTableFile=" + priceTableFile.map(Path::toString).orElse("(bundled)")
                 + ", deadlineMargin=" + deadlineMargin + ", runClassDefaultUsd=" + runClassDefaultUsd.toPlainString()
-                + "]";
+                + ", anomalyFloorUsd=" + anomalyFloorUsd.toPlainString() + "]";
     }
 }

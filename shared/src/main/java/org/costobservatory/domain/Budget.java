@@ -10,11 +10,13 @@ import java.util.Optional;
 /**
  * A spending limit over a recurring period. Thresholds are percentages of the limit at which an alert is sent once
  * per period; {@code warnPercent} is where a headroom answer turns from allow to warn; {@code resetNotice} says
- * whether a new period that re-arms the alerts of one that alerted is announced.
+ * whether a new period that re-arms the alerts of one that alerted is announced; {@code forecastAlert} says whether
+ * a notice goes out (once per period) when the end-of-period forecast first reaches the limit.
  */
 public record Budget(String name, BigDecimal limitUsd, BudgetPeriod period, ZoneId timeZone, BudgetScope scope,
                      List<BigDecimal> thresholdsPercent, BigDecimal warnPercent, Optional<String> preset,
-                     Optional<Integer> seats, Optional<Instant> updatedAt, boolean resetNotice) {
+                     Optional<Integer> seats, Optional<Instant> updatedAt, boolean resetNotice,
+                     boolean forecastAlert) {
 
     public static final List<BigDecimal> DEFAULT_THRESHOLDS =
             List.of(BigDecimal.valueOf(50), BigDecimal.valueOf(75), BigDecimal.valueOf(100));
@@ -33,11 +35,12 @@ public record Budget(String name, BigDecimal limitUsd, BudgetPeriod period, Zone
         updatedAt = updatedAt == null ? Optional.empty() : updatedAt;
     }
 
-    /** A budget with the reset notice on (the default). */
+    /** A budget with the reset notice and the forecast alert on (the defaults). */
     public Budget(String name, BigDecimal limitUsd, BudgetPeriod period, ZoneId timeZone, BudgetScope scope,
                   List<BigDecimal> thresholdsPercent, BigDecimal warnPercent, Optional<String> preset,
                   Optional<Integer> seats, Optional<Instant> updatedAt) {
-        this(name, limitUsd, period, timeZone, scope, thresholdsPercent, warnPercent, preset, seats, updatedAt, true);
+        this(name, limitUsd, period, timeZone, scope, thresholdsPercent, warnPercent, preset, seats, updatedAt, true,
+                true);
     }
 
     public PeriodWindow currentPeriod(Instant now) {
@@ -46,6 +49,6 @@ public record Budget(String name, BigDecimal limitUsd, BudgetPeriod period, Zone
 
     public Budget withUpdatedAt(Instant at) {
         return new Budget(name, limitUsd, period, timeZone, scope, thresholdsPercent, warnPercent, preset, seats,
-                Optional.of(at), resetNotice);
+                Optional.of(at), resetNotice, forecastAlert);
     }
 }

@@ -1,7 +1,6 @@
 package org.costobservatory.report;
 
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.costobservatory.budget.ForecastService;
 import org.costobservatory.budget.HeadroomAnswer;
 import org.costobservatory.budget.HeadroomService;
 import org.costobservatory.budget.Spend;
@@ -25,9 +25,12 @@ import org.costobservatory.domain.Money;
 import org.costobservatory.domain.PeriodWindow;
 import org.costobservatory.domain.ReportKind;
 import org.costobservatory.domain.SpendScope;
+import org.costobservatory.insight.Insights;
 import org.costobservatory.store.AlertRecord;
 import org.costobservatory.store.AlertStore;
 import org.costobservatory.store.ApiKeyStore;
+import org.costobservatory.store.Anomaly;
+import org.costobservatory.store.AnomalyStore;
 import org.costobservatory.store.BudgetStore;
 import org.costobservatory.store.SpendStore;
 import org.costobservatory.store.Watermark;
@@ -37,8 +40,11 @@ import org.costobservatory.store.WorkspaceStore;
 /** Everything the dashboard shows, computed with the same spend arithmetic as the headroom answers. */
 public final class DashboardData {
 
-    /** One budget: its answer (no estimate), a run-rate forecast for the period's end, and its spend per UTC day. */
-    public record BudgetView(HeadroomAnswer answer, Optional<BigDecimal> forecastUsd, List<Spend.DaySpend> days) {
+    /** One budget: its answer (no estimate, with the end-of-period forecast) and its spend per UTC day. */
+    public record BudgetView(HeadroomAnswer answer, List<Spend.DaySpend> days) {
+        public Optional<BigDecimal> forecastUsd() {
+            return answer.forecast().forecastUsd();
+        }
     }
 
     /** One slice of this month's organisation spend. */
@@ -53,7 +59,8 @@ public final class DashboardData {
     public record View(Instant generatedAt, List<BudgetView> budgets, PeriodWindow month, List<Slice> byModel,
                        List<Slice> byWorkspace, List<AlertRecord> recentAlerts, Optional<Watermark> cost,
                        Optional<Watermark> usage, Duration staleAfter, List<Reconciliation.Line> estimateVsBill,
-                       Map<String, String> workspaceNames, Map<String, String> apiKeyNames) {
+                       Map<String, String> workspaceNames, Map<String, String> apiKeyNames, List<Anomaly> anomalies,
+                       LocalDate anomaliesFrom, Insights.Report insights) {
         public boolean stale() {
             return usage.map(u -> Duration.between(u.storedThrough(), generatedAt).compareTo(staleAfter) > 0)
                     .orElse(true);
@@ -63,6 +70,10 @@ public final class DashboardData {
     private static final int RECENT_ALERTS = 10;
     /** Settled days the estimate-against-bill panel shows. */
     public static final int RECONCILED_DAYS = 14;
+    /** The anomaly panel lists the settled days of the last two weeks. */
+    static final int ANOMALY_DAYS = 14;
+    /** The insights section compares the last 7 complete UTC days with the 7 before. */
+    static final int INSIGHT_DAYS = 7;
 
     private final BudgetStore budgets;
     private final SpendCalculator calculator;
@@ -74,11 +85,14 @@ public final class DashboardData {
     private final Reconciliation reconciliation;
     private final Clock clock;
     private final Duration staleAfter;
+    private final ForecastService forecasts;
+    private final AnomalyStore anomalies;
+    private final Insights insights;
 
     public DashboardData(BudgetStore budgets, SpendCalculator calculator, SpendStore spend, WorkspaceStore workspaces,
                          ApiKeyStore apiKeys, AlertStore alerts, WatermarkStore watermarks, Reconciliation reconciliation,
-                         Clock clock,
-                         Duration staleAfter) {
+                         Clock clock, Duration staleAfter, ForecastService forecasts, AnomalyStore anomalies,
+                         Insights insights) {
         this.budgets = Objects.requireNonNull(budgets);
         this.calculator = Objects.requireNonNull(calculator);
         this.spend = Objects.requireNonNull(spend);
@@ -89,6 +103,9 @@ public final class DashboardData {
         this.reconciliation = Objects.requireNonNull(reconciliation);
         this.clock = Objects.requireNonNull(clock);
         this.staleAfter = Objects.requireNonNull(staleAfter);
+        this.forecasts = Objects.requireNonNull(forecasts);
+        this.anomalies = Objects.requireNonNull(anomalies);
+        this.insights = Objects.requireNonNull(insights);
     }
 
     public View build() {
@@ -96,8 +113,9 @@ public final class DashboardData {
         List<BudgetView> views = new ArrayList<>();
         for (Budget budget : budgets.list()) {
             Spend periodSpend = calculator.spend(budget, now);
-            HeadroomAnswer answer = HeadroomService.decide(budget, periodSpend, BigDecimal.ZERO, now, staleAfter);
-            views.add(new BudgetView(answer, forecast(answer, now), periodSpend.days()));
+            HeadroomAnswer answer = HeadroomService.decide(budget, periodSpend, BigDecimal.ZERO, now, staleAfter)
+                    .withForecast(forecasts.forecast(budget, periodSpend));
+            views.add(new BudgetView(answer, periodSpend.days()));
         }
         views.sort(Comparator.comparing(BudgetView::answer, HeadroomService.MOST_CONSTRAINED_FIRST));
 
@@ -126,9 +144,16 @@ public final class DashboardData {
 
         List<AlertRecord> recent = alerts.list(Optional.empty());
         Optional<Watermark> cost = watermarks.get(ReportKind.COST);
+        LocalDate today = now.atOffset(ZoneOffset.UTC).toLocalDate();
+        LocalDate anomaliesFrom = today.minusDays(ANOMALY_DAYS);
+        List<Anomaly> found = new ArrayList<>();
+        anomalies.days(anomaliesFrom, today).forEach(day -> found.addAll(day.anomalies()));
+        found.sort(Comparator.comparing(Anomaly::date).reversed());
+        Insights.Report report = insights.build(today.minusDays(INSIGHT_DAYS), today.minusDays(1), Optional.empty());
         return new View(now, views, organisation.period(), byModel, byWorkspace,
                 recent.subList(0, Math.min(RECENT_ALERTS, recent.size())), cost,
-                watermarks.get(ReportKind.USAGE), staleAfter, estimateVsBill(cost), names, apiKeys.names());
+                watermarks.get(ReportKind.USAGE), staleAfter, estimateVsBill(cost), names, apiKeys.names(), found,
+                anomaliesFrom, report);
     }
 
     /** The last settled days by day, oldest first; none before the first day is settled. */
@@ -138,26 +163,6 @@ public final class DashboardData {
         }
         LocalDate last = cost.get().settledThrough();
         return reconciliation.build(last.minusDays(RECONCILED_DAYS - 1), last, Reconciliation.GroupBy.DAY).lines();
-    }
-
-    /**
-     * Run-rate forecast: spend so far divided by the share of the period the data covers. Empty until the data
-     * covers an hour of the period.
-     */
-    static Optional<BigDecimal> forecast(HeadroomAnswer answer, Instant now) {
-        Instant start = answer.period().startInstant();
-        Instant end = answer.period().endInstant();
-        Instant covered = answer.dataAsOf().filter(asOf -> asOf.isBefore(now)).orElse(now);
-        if (covered.isAfter(end)) {
-            covered = end;
-        }
-        Duration elapsed = Duration.between(start, covered);
-        if (elapsed.compareTo(Duration.ofHours(1)) < 0) {
-            return Optional.empty();
-        }
-        BigDecimal share = BigDecimal.valueOf(elapsed.getSeconds()).divide(
-                BigDecimal.valueOf(Duration.between(start, end).getSeconds()), MathContext.DECIMAL64);
-        return Optional.of(Money.roundUsd(answer.spentUsd().divide(share, MathContext.DECIMAL64)));
     }
 
     private static Budget monthly(BudgetScope scope) {

@@ -40,4 +40,13 @@ public interface ReportStore {
 
     /** The stored hours of one UTC day, in hour order (hours with nothing stored left out), read a few at a time. */
     List<StoredUsageHour> usageDay(LocalDate date);
+
+    /** Every stored hour starting in {@code [from, to)}, oldest first; hours with nothing stored are left out. */
+    default List<StoredUsageHour> usageHours(Instant from, Instant to) {
+        List<StoredUsageHour> hours = new java.util.ArrayList<>();
+        for (Instant hour = from; hour.isBefore(to); hour = hour.plusSeconds(3600)) {
+            usageHour(hour).ifPresent(hours::add);
+        }
+        return hours;
+    }
 }

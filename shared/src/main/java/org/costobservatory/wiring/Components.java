@@ -13,6 +13,7 @@ import org.costobservatory.alert.AlertPublisher;
 import org.costobservatory.alert.BudgetAlerts;
 import org.costobservatory.alert.ChangeNotices;
 import org.costobservatory.alert.DriftNotices;
+import org.costobservatory.alert.ForecastAlerts;
 import org.costobservatory.alert.OnceNotices;
 import org.costobservatory.alert.ResetNotices;
 import org.costobservatory.alert.SnsAlertPublisher;
@@ -24,8 +25,10 @@ import org.costobservatory.api.ApiRouter;
 import org.costobservatory.api.BudgetRoutes;
 import org.costobservatory.api.EstimateRoutes;
 import org.costobservatory.api.HoldRoutes;
+import org.costobservatory.api.InsightRoutes;
 import org.costobservatory.api.ReconciliationRoutes;
 import org.costobservatory.api.ReportRoutes;
+import org.costobservatory.budget.ForecastService;
 import org.costobservatory.budget.HeadroomService;
 import org.costobservatory.budget.HoldService;
 import org.costobservatory.budget.KeyWorkspaces;
@@ -39,6 +42,8 @@ import org.costobservatory.ingest.CostReportJob;
 import org.costobservatory.ingest.IngestJob;
 import org.costobservatory.ingest.PriceCalibration;
 import org.costobservatory.ingest.UsageReportJob;
+import org.costobservatory.insight.AnomalyScan;
+import org.costobservatory.insight.Insights;
 import org.costobservatory.metrics.Metrics;
 import org.costobservatory.pricing.PriceTable;
 import org.costobservatory.pricing.UsagePricer;
@@ -46,6 +51,7 @@ import org.costobservatory.report.DashboardData;
 import org.costobservatory.report.Reconciliation;
 import org.costobservatory.report.Reports;
 import org.costobservatory.store.AlertStore;
+import org.costobservatory.store.AnomalyStore;
 import org.costobservatory.store.ApiKeyStore;
 import org.costobservatory.store.BudgetStore;
 import org.costobservatory.store.CalibrationStore;
@@ -58,6 +64,7 @@ import org.costobservatory.store.SpendStore;
 import org.costobservatory.store.WatermarkStore;
 import org.costobservatory.store.WorkspaceStore;
 import org.costobservatory.store.dynamodb.DynamoDbAlertStore;
+import org.costobservatory.store.dynamodb.DynamoDbAnomalyStore;
 import org.costobservatory.store.dynamodb.DynamoDbApiKeyStore;
 import org.costobservatory.store.dynamodb.DynamoDbBudgetStore;
 import org.costobservatory.store.dynamodb.DynamoDbCalibrationStore;
@@ -98,7 +105,9 @@ public final class Components {
     private final Supplier<AlertPublisher> publisher;
     private final Supplier<AdminReports> adminReports;
     private final SpendCalculator calculator;
+    private final ForecastService forecasts;
     private final HeadroomService headroom;
+    private final AnomalyStore anomalies;
     private final boolean alertsEnabled;
     private final Metrics metrics;
     private AlertPublisher publisherInstance;
@@ -128,8 +137,11 @@ public final class Components {
         this.publisher = builder.publisher != null ? builder.publisher : () -> snsPublisher(config);
         this.adminReports = builder.adminReports != null ? builder.adminReports
                 : () -> AdminReportsFactory.fromConfig(config, clock);
+        this.anomalies = new DynamoDbAnomalyStore(dynamo, table);
         this.calculator = new SpendCalculator(spend, watermarks);
-        this.headroom = new HeadroomService(budgets, calculator, holds, keyWorkspaces(), clock, config.staleAfter());
+        this.forecasts = new ForecastService(spend);
+        this.headroom = new HeadroomService(budgets, calculator, holds, keyWorkspaces(), clock, config.staleAfter(),
+                forecasts);
     }
 
     /** The AWS graph: DynamoDB and SNS from the environment, the admin key from SSM (or ANTHROPIC_ADMIN_KEY). */
@@ -222,7 +234,7 @@ public final class Components {
     /** What the dashboard shows. */
     public DashboardData dashboardData() {
         return new DashboardData(budgets, calculator, spend, workspaces, apiKeys, alerts, watermarks, reconciliation(),
-                clock, config.staleAfter());
+                clock, config.staleAfter(), forecasts, anomalies, insights());
     }
 
     /** Every estimate set against the bill. */
@@ -254,6 +266,24 @@ public final class Components {
     public AfterSettle driftNotices() {
         return alertsEnabled ? new DriftNotices(provisional, reports, onceNotices(), driftAlertPercent)
                 : AfterSettle.NOTHING;
+    }
+
+    public AnomalyStore anomalies() {
+        return anomalies;
+    }
+
+    /** Who spends and what would be cheaper, from the stored usage rows. */
+    public Insights insights() {
+        return new Insights(reports, workspaces, pricer);
+    }
+
+    /**
+     * The anomaly check after each cost run; in review mode anomalies are still stored (the stack stores the same
+     * ones) but nothing is claimed or sent.
+     */
+    public AnomalyScan anomalyScan() {
+        return new AnomalyScan(spend, reports, watermarks, workspaces, anomalies, pricer,
+                alertsEnabled ? Optional.of(onceNotices()) : Optional.empty(), clock, config.anomalyFloorUsd());
     }
 
     public synchronized AlertPublisher alertPublisher() {
@@ -291,7 +321,7 @@ public final class Components {
     }
 
     /**
-     * After every ingest run: reset notices, then thresholds, for every budget, and each budget's metrics; nothing in
+     * After every ingest run: reset notices, then thresholds and forecasts, for every budget, and each budget's metrics; nothing in
      * review mode.
      */
     public AfterIngest budgetAlerts() {
@@ -299,8 +329,10 @@ public final class Components {
             return AfterIngest.NOTHING;
         }
         ResetNotices resets = resetNotices();
-        ThresholdAlerts thresholds = thresholdAlerts();
-        return new BudgetAlerts(headroom, answer -> resets.evaluate(answer) + thresholds.evaluate(answer), metrics);
+        AlertEvaluation thresholdsAndForecasts = AlertEvaluation.all(thresholdAlerts(),
+                new ForecastAlerts(onceNotices()));
+        return new BudgetAlerts(headroom, answer -> resets.evaluate(answer) + thresholdsAndForecasts.evaluate(answer),
+                metrics);
     }
 
     /** Where the functions' CloudWatch metrics go; {@link Metrics#NONE} unless a handler asked for them. */
@@ -316,7 +348,7 @@ public final class Components {
     /** The cost report run, as the daily function, local mode and the CLI run it. */
     public CostReportJob costReportJob() {
         return new CostReportJob(adminReports(), reports, watermarks, workspaces, apiKeys, priceCalibration(),
-                driftNotices(), budgetAlerts(), clock, config.costLookbackDays());
+                driftNotices(), AfterIngest.all(budgetAlerts(), anomalyScan()), clock, config.costLookbackDays());
     }
 
     /** The usage report run, as the hourly function, local mode and the CLI run it. */
@@ -346,8 +378,10 @@ public final class Components {
                 config.staleAfter());
         ReconciliationRoutes reconciliationRoutes = new ReconciliationRoutes(reconciliation());
         EstimateRoutes estimateRoutes = new EstimateRoutes(estimates, clock);
+        InsightRoutes insightRoutes = new InsightRoutes(insights(), anomalies, clock);
         List<Function<ApiRequest, Optional<ApiResponse>>> routes = new ArrayList<>(List.of(budgetRoutes::handle,
-                holdRoutes::handle, reportRoutes::handle, reconciliationRoutes::handle, estimateRoutes::handle));
+                holdRoutes::handle, reportRoutes::handle, reconciliationRoutes::handle, estimateRoutes::handle,
+                insightRoutes::handle));
         routes.addAll(extra);
         return new ApiRouter(routes, requireIamCaller);
     }

@@ -51,7 +51,7 @@ class ResetNoticesTest {
     private static Budget budget(String name, BudgetPeriod period, ZoneId zone, boolean resetNotice) {
         return new Budget(name, new BigDecimal("100"), period, zone, BudgetScope.ORGANISATION,
                 Budget.DEFAULT_THRESHOLDS, Budget.DEFAULT_WARN_PERCENT, Optional.empty(), Optional.empty(),
-                Optional.empty(), resetNotice);
+                Optional.empty(), resetNotice, true);
     }
 
     /** Thresholds of the period containing {@code at}, claimed and sent (or only claimed) as an evaluation would. */

@@ -43,6 +43,15 @@ class BudgetJsonTest {
         assertThat(BudgetJson.toJson(budget).get("limit_usd").decimalValue()).isEqualByComparingTo("250.5");
     }
 
+    @Test
+    void theForecastAlertIsOnUnlessTheBudgetTurnsItOff() {
+        assertThat(parse("a", "{\"limit_usd\": 10, \"period\": \"daily\"}").forecastAlert()).isTrue();
+        Budget quiet = parse("a", "{\"limit_usd\": 10, \"period\": \"daily\", \"forecast_alert\": false}");
+        assertThat(quiet.forecastAlert()).isFalse();
+        assertThat(BudgetJson.toJson(quiet).get("forecast_alert").asBoolean(true)).isFalse();
+        assertThat(BudgetJson.fromNode("a", BudgetJson.toJson(quiet)).forecastAlert()).isFalse();
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
             "{\"period\": \"monthly\"}|limit_usd",
@@ -70,6 +79,8 @@ class BudgetJsonTest {
             "{\"preset\": \"agent-sdk-pro\", \"period\": \"weekly\"}|period",
             "{\"limit_usd\": 10, \"period\": \"daily\", \"reset_notice\": \"no\"}|reset_notice",
             "{\"limit_usd\": 10, \"period\": \"daily\", \"reset_notice\": 0}|reset_notice",
+            "{\"limit_usd\": 10, \"period\": \"daily\", \"forecast_alert\": \"no\"}|forecast_alert",
+            "{\"limit_usd\": 10, \"period\": \"daily\", \"forecast_alert\": 0}|forecast_alert",
             "[1, 2]|body"})
     void refusesAnInvalidBudgetNamingTheField(String json, String field) {
         assertThatThrownBy(() -> parse("budget", json)).isInstanceOfSatisfying(InvalidFieldException.class,

@@ -40,6 +40,7 @@ class ConfigTest {
         assertThat(config.adminKey()).isEmpty();
         assertThat(config.alertTopicArn()).isEmpty();
         assertThat(config.runClassDefaultUsd()).isEqualByComparingTo("1.00");
+        assertThat(config.anomalyFloorUsd()).isEqualByComparingTo("10");
     }
 
     @Test
@@ -49,7 +50,7 @@ class ConfigTest {
                 "ALERT_TOPIC_ARN", "arn:aws:sns:us-east-1:1:alerts", "COST_LOOKBACK_DAYS", "0",
                 "USAGE_LOOKBACK_HOURS", "168", "USAGE_PAGE_HOURS", "1", "STALE_AFTER_MINUTES", " 60 ",
                 "ALERT_LEASE_SECONDS", "86400", "PRICE_TABLE_FILE", "/etc/prices.json",
-                "DEADLINE_MARGIN_SECONDS", "600", "RUN_CLASS_DEFAULT_USD", "2.75"));
+                "DEADLINE_MARGIN_SECONDS", "600", "RUN_CLASS_DEFAULT_USD", "2.75", "ANOMALY_FLOOR_USD", "2.50"));
 
         assertThat(config.adminBaseUrl()).isEqualTo(URI.create("https://proxy.example.com/anthropic"));
         assertThat(config.adminKey()).contains("sk-ant-admin01-x");
@@ -62,6 +63,7 @@ class ConfigTest {
         assertThat(config.alertLease()).isEqualTo(Duration.ofDays(1));
         assertThat(config.priceTableFile()).contains(Path.of("/etc/prices.json"));
         assertThat(config.deadlineMargin()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.anomalyFloorUsd()).isEqualByComparingTo("2.50");
         assertThat(config.environment()).containsEntry("USAGE_PAGE_HOURS", "1");
         assertThat(config.runClassDefaultUsd()).isEqualByComparingTo("2.75");
     }
@@ -89,7 +91,11 @@ class ConfigTest {
             "USAGE_PAGE_HOURS|0|USAGE_PAGE_HOURS must be between 1 and 168, got 0",
             "STALE_AFTER_MINUTES|three hours|STALE_AFTER_MINUTES must be a whole number, got 'three hours'",
             "ALERT_LEASE_SECONDS|0|ALERT_LEASE_SECONDS must be between 1 and 86400, got 0",
-            "DEADLINE_MARGIN_SECONDS|1.5|DEADLINE_MARGIN_SECONDS must be a whole number, got '1.5'"})
+            "DEADLINE_MARGIN_SECONDS|1.5|DEADLINE_MARGIN_SECONDS must be a whole number, got '1.5'",
+            "ANOMALY_FLOOR_USD|-1|ANOMALY_FLOOR_USD must be between 0 and 1000000 (US dollars), got -1",
+            "ANOMALY_FLOOR_USD|10.001|ANOMALY_FLOOR_USD must have at most 2 decimal places (US dollars, whole cents), "
+                    + "got '10.001'",
+            "ANOMALY_FLOOR_USD|ten|ANOMALY_FLOOR_USD must be a number (US dollars, whole cents), got 'ten'"})
     void aMalformedNumberIsNamedWithItsRange(String name, String value, String message) {
         assertThatThrownBy(() -> Config.fromEnv(env(name, value))).isInstanceOf(ConfigException.class)
                 .hasMessage(message);

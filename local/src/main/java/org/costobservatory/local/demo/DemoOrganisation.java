@@ -25,8 +25,9 @@ import org.costobservatory.pricing.UsagePricer;
 
 /**
  * A simulated organisation for {@code --demo}: four workspaces (Default among them, one archived), several API keys,
- * Opus, Sonnet and Haiku, batch, Priority Tier, cache and web-search traffic, with a daily and weekly rhythm.
- * Everything is a pure function of the hour, so every run sees the same organisation.
+ * Opus, Sonnet and Haiku, batch, Priority Tier, cache and web-search traffic, with a daily and weekly rhythm, and one
+ * incident a month (on the {@value #INCIDENT_DAY}th the support bot's cache stops hitting). Everything is a pure
+ * function of the hour, so every run sees the same organisation.
  *
  * <p>Its cost report is its own usage billed line by line, as Anthropic's cost report relates to the usage report:
  * Priority Tier is left out, web search is a separate line without a model. And it is billed as a real organisation
@@ -89,6 +90,12 @@ public final class DemoOrganisation {
                     Shape.OFFICE_HOURS),
             new Stream(null, null, OPUS, "standard", 40_000, 0.3, 0.0, 0.0, 0.0, 0, Shape.WEEKDAY_AFTERNOONS));
 
+    /**
+     * On the 9th of every month the support bot's prompt cache stops hitting and its retries double its traffic, so
+     * the anomaly panel has a day to explain.
+     */
+    public static final int INCIDENT_DAY = 9;
+
     private final UsagePricer pricer;
 
     public DemoOrganisation() {
@@ -123,6 +130,7 @@ public final class DemoOrganisation {
         Instant hour = hourStart.truncatedTo(ChronoUnit.HOURS);
         List<UsageRow> rows = new ArrayList<>();
         int index = 0;
+        boolean incident = hour.atOffset(ZoneOffset.UTC).getDayOfMonth() == INCIDENT_DAY;
         for (Stream stream : STREAMS) {
             double level = level(stream.shape(), hour) * jitter(hour, index++);
             long input = Math.round(stream.peakInput() * level);
@@ -134,10 +142,19 @@ public final class DemoOrganisation {
                     && !hour.atOffset(ZoneOffset.UTC).toLocalDate().isBefore(UNLISTED_FROM)) {
                 model = UNLISTED;
             }
+            long uncached = input;
+            long cacheRead = Math.round(input * stream.cacheReadRatio());
+            long scale = 1;
+            if (incident && stream == STREAMS.get(0)) {
+                // The support bot's prompt cache stops hitting and its retries double the traffic.
+                scale = 2;
+                uncached = scale * (input + cacheRead);
+                cacheRead = 0;
+            }
             rows.add(new UsageRow(hour, stream.workspace(), stream.apiKey(), model, stream.tier(), "0-200k",
-                    input, Math.round(input * stream.cacheReadRatio()), Math.round(input * stream.write5mRatio()),
-                    Math.round(input * stream.write1hRatio()), Math.round(input * stream.outputRatio()),
-                    Math.round(stream.searchesPerHour() * level)));
+                    uncached, cacheRead, scale * Math.round(input * stream.write5mRatio()),
+                    scale * Math.round(input * stream.write1hRatio()), scale * Math.round(input * stream.outputRatio()),
+                    scale * Math.round(stream.searchesPerHour() * level)));
         }
         return rows;
     }

@@ -161,6 +161,9 @@ public final class DynamoDbBudgetStore implements BudgetStore {
         budget.preset().ifPresent(preset -> item.put("preset", s(preset)));
         budget.seats().ifPresent(seats -> item.put("seats", n(seats)));
         budget.updatedAt().ifPresent(at -> item.put("updated_at", s(at.toString())));
+        if (!budget.forecastAlert()) {
+            item.put("forecast_alert", Items.bool(false));
+        }
         return item;
     }
 
@@ -177,7 +180,8 @@ public final class DynamoDbBudgetStore implements BudgetStore {
                 Optional.ofNullable(Items.str(item, "preset")),
                 item.containsKey("seats") ? Optional.of((int) Items.num(item, "seats")) : Optional.empty(),
                 Items.instant(item, "updated_at").map(Instant.class::cast),
-                // Budgets stored before the field existed have the notice on, the default.
-                !item.containsKey("reset_notice") || item.get("reset_notice").bool());
+                // Budgets stored before these fields existed have the notices on, the default.
+                !item.containsKey("reset_notice") || item.get("reset_notice").bool(),
+                !item.containsKey("forecast_alert") || item.get("forecast_alert").bool());
     }
 }

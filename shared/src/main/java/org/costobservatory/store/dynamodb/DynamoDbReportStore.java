@@ -149,4 +149,17 @@ public final class DynamoDbReportStore implements ReportStore {
                     return UsageHourMapper.hour(hourStart, stored.header(), rows);
                 }));
     }
+
+    /** Hours are independent items, so they are read a few at a time: a week is 168 hours. */
+    @Override
+    public List<StoredUsageHour> usageHours(Instant from, Instant to) {
+        List<java.util.concurrent.Callable<Optional<StoredUsageHour>>> reads = new ArrayList<>();
+        for (Instant hour = from; hour.isBefore(to); hour = hour.plusSeconds(3600)) {
+            Instant start = hour;
+            reads.add(() -> usageHour(start));
+        }
+        List<StoredUsageHour> hours = new ArrayList<>();
+        Parallel.callAll(reads).forEach(hour -> hour.ifPresent(hours::add));
+        return hours;
+    }
 }

@@ -36,6 +36,7 @@ import org.costobservatory.domain.SpendScope;
  * CALIBRATION                ROW#gen#key|model#m      one learned price (a workspace, model, tier and context window)
  * PROVISIONAL                2026-11-20               what headroom said of a day before it settled
  * ESTIMATE                   2026-11-20#run#id        one client-side estimate (or #sha#digest when it has no run id)
+ * ANOMALY                    2026-11-20               the anomaly check of one settled day
  * </pre>
  */
 public final class Keys {
@@ -58,6 +59,7 @@ public final class Keys {
     public static final String CALIBRATION_HEADER = "CURRENT";
     public static final String PROVISIONAL = "PROVISIONAL";
     public static final String ESTIMATE = "ESTIMATE";
+    public static final String ANOMALY = "ANOMALY";
 
     private static final DateTimeFormatter HOUR =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);

@@ -26,6 +26,26 @@ final class Parallel {
     private Parallel() {
     }
 
+    /** Runs {@code tasks} a few at a time and returns their results in order; the first failure is rethrown. */
+    static <T> List<T> callAll(List<java.util.concurrent.Callable<T>> tasks) {
+        List<T> results = new ArrayList<>(java.util.Collections.nCopies(tasks.size(), null));
+        List<Runnable> runnables = new ArrayList<>(tasks.size());
+        for (int i = 0; i < tasks.size(); i++) {
+            int index = i;
+            runnables.add(() -> {
+                try {
+                    results.set(index, tasks.get(index).call());
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new StoreUnavailableException("a DynamoDB read failed", e);
+                }
+            });
+        }
+        runAll(runnables);
+        return results;
+    }
+
     static void runAll(List<Runnable> tasks) {
         if (tasks.size() <= 1) {
             tasks.forEach(Runnable::run);
