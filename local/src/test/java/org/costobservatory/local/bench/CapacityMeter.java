@@ -41,6 +41,10 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * read request unit per consistent read of up to 4 KB, a write request unit per write of up to 1 KB, twice that in a
  * transaction. A response that names only {@code CapacityUnits} is counted as read or write by its operation.
  *
+ * <p>DynamoDB Local reports a {@code TransactWriteItems} at the standard rate (one unit for each small item), while
+ * DynamoDB bills a transactional write twice that; a transactional read it already reports at twice the standard
+ * rate. So a meter made {@link #forDynamoDbLocal()} doubles what Local reports for a write transaction.
+ *
  * <p>A call that fails (a conditional write refused, a cancelled transaction) returns no figure; it is counted apart,
  * because DynamoDB still bills a refused conditional write at least one write unit.
  */
@@ -54,6 +58,19 @@ final class CapacityMeter implements ExecutionInterceptor {
         final LongAdder calls = new LongAdder();
         final LongAdder failedCalls = new LongAdder();
         final LongAdder unmetered = new LongAdder();
+        /** Write units of transactions, included in {@link #write}. */
+        final DoubleAdder transactionalWrite = new DoubleAdder();
+    }
+
+    private final double transactionalWriteFactor;
+
+    private CapacityMeter(double transactionalWriteFactor) {
+        this.transactionalWriteFactor = transactionalWriteFactor;
+    }
+
+    /** For DynamoDB Local, which reports a write transaction at half what DynamoDB bills for it. */
+    static CapacityMeter forDynamoDbLocal() {
+        return new CapacityMeter(2);
     }
 
     private final Map<String, Totals> phases = new ConcurrentHashMap<>();
@@ -114,6 +131,10 @@ final class CapacityMeter implements ExecutionInterceptor {
                 } else {
                     write = capacity.capacityUnits();
                 }
+            }
+            if ("TransactWriteItems".equals(operation)) {
+                write *= transactionalWriteFactor;
+                totals.transactionalWrite.add(write);
             }
             totals.read.add(read);
             totals.write.add(write);
