@@ -2,7 +2,7 @@
 # What steady operation consumes in the units AWS bills: DynamoDB read and write request units per day (measured with
 # ReturnConsumedCapacity), Lambda invocations and durations, log and metric bytes, SNS publishes; for the demo
 # organisation and a synthetic one at the given usage rows per hour; then per 1,000 headroom checks and per hold.
-# Usage: scripts/bench-units.sh [days=4] [rows-per-hour=1000, 0 for the demo only] [warm-up-days=2]. docs/costs.md
+# Usage: scripts/bench-units.sh [days=4] [rows-per-hour=1000] [warm-up-days=2] [both|demo|synthetic]. docs/costs.md
 # turns them into dollars.
 # Extra Maven flags (e.g. -o) in MAVEN_FLAGS.
 set -euo pipefail

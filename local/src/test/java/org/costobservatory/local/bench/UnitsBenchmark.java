@@ -63,7 +63,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * the last warm-up days on the schedule, so watermarks, learned prices and budgets are in their steady state; then
  * each measured day is printed, followed by what 1,000 headroom checks and a hold with its release cost through
  * {@link Components#router(boolean)}. Durations on DynamoDB Local stand in for Lambda's against DynamoDB. Run with
- * {@code scripts/bench-units.sh [days] [rows-per-hour] [scheduled-warm-up-days]}; this prints figures, it is not a test.
+ * {@code scripts/bench-units.sh [days] [rows-per-hour] [scheduled-warm-up-days] [both|demo|synthetic]}; this prints figures, it is not a test.
  */
 public final class UnitsBenchmark {
     /** History starts on the first of the month, so budgets read as many days of rollups as on the days measured. */
@@ -95,6 +95,7 @@ public final class UnitsBenchmark {
         int days = args.length > 0 ? Integer.parseInt(args[0]) : 4;
         int rowsPerHour = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        String which = args.length > 3 ? args[3] : "both";
         // The production level (the template sets none, so INFO); lines are counted, not printed.
         Log.setLevel(Log.Level.INFO);
         Log.setOutput(line -> { });
@@ -109,15 +110,17 @@ public final class UnitsBenchmark {
                 + "not), log level INFO%n", FIRST_WARM_UP_DAY, warmUp, FIRST_MEASURED_DAY, days);
         long began = System.nanoTime();
         try (DynamoDbLocal local = DynamoDbLocal.privateInstance()) {
-            MutableClock demoClock = new MutableClock(FIRST_WARM_UP_DAY.atStartOfDay(ZoneOffset.UTC).toInstant());
-            try (DemoAdminApi demo = new DemoAdminApi(new DemoOrganisation(), demoClock, 0)) {
-                Components components = components(local, demoClock, Map.of(Config.ADMIN_BASE_URL, demo.baseUrl(),
-                        Config.ADMIN_KEY, demo.adminKey()), null);
-                run("Demo organisation (6 API keys, 4 workspaces, about 9 usage rows an hour), the demo budgets",
-                        "demo", components, demoClock, warmUp, days,
-                        c -> DemoBudgets.sized(new SpendCalculator(c.spend(), c.watermarks()), demoClock.instant()));
+            if (!"synthetic".equals(which)) {
+                MutableClock demoClock = new MutableClock(FIRST_WARM_UP_DAY.atStartOfDay(ZoneOffset.UTC).toInstant());
+                try (DemoAdminApi demo = new DemoAdminApi(new DemoOrganisation(), demoClock, 0)) {
+                    Components components = components(local, demoClock, Map.of(Config.ADMIN_BASE_URL,
+                            demo.baseUrl(), Config.ADMIN_KEY, demo.adminKey()), null);
+                    run("Demo organisation (6 API keys, 4 workspaces, about 9 usage rows an hour), the demo budgets",
+                            "demo", components, demoClock, warmUp, days, c -> DemoBudgets.sized(
+                                    new SpendCalculator(c.spend(), c.watermarks()), demoClock.instant()));
+                }
             }
-            if (rowsPerHour == 0) {
+            if ("demo".equals(which)) {
                 return;
             }
             int keys = Math.max(1, rowsPerHour / 5);
