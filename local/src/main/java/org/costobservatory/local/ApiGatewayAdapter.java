@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -116,8 +115,8 @@ public final class ApiGatewayAdapter implements AutoCloseable {
         if (query != null && !query.isEmpty()) {
             for (String pair : query.split("&")) {
                 int eq = pair.indexOf('=');
-                String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+                String name = Exchanges.decode(eq < 0 ? pair : pair.substring(0, eq));
+                String value = eq < 0 ? "" : Exchanges.decode(pair.substring(eq + 1));
                 parameters.merge(name, value, (a, b) -> a + "," + b);   // as API Gateway joins repeats
             }
         }
@@ -145,23 +144,11 @@ public final class ApiGatewayAdapter implements AutoCloseable {
                 .build();
     }
 
-    private static String decode(String text) {
-        try {
-            return java.net.URLDecoder.decode(text, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return text;
-        }
-    }
 
     private static void send(HttpExchange exchange, int status, Map<String, String> headers, byte[] body)
             throws IOException {
         headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+        Exchanges.send(exchange, status, body);
     }
 
     @Override

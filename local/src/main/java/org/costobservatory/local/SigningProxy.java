@@ -4,11 +4,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -184,8 +182,8 @@ final class SigningProxy implements AutoCloseable {
                     continue;
                 }
                 int equals = pair.indexOf('=');
-                request.appendRawQueryParameter(decode(equals < 0 ? pair : pair.substring(0, equals)),
-                        equals < 0 ? "" : decode(pair.substring(equals + 1)));
+                request.appendRawQueryParameter(Exchanges.decode(equals < 0 ? pair : pair.substring(0, equals)),
+                        equals < 0 ? "" : Exchanges.decode(pair.substring(equals + 1)));
             }
         }
         headers.forEach((name, value) -> {
@@ -211,23 +209,11 @@ final class SigningProxy implements AutoCloseable {
         return client.send(out.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    private static String decode(String text) {
-        try {
-            return URLDecoder.decode(text, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return text;
-        }
-    }
 
     private static void reply(HttpExchange exchange, int status, Map<String, List<String>> headers, byte[] body)
             throws IOException {
         headers.forEach((name, values) -> exchange.getResponseHeaders().put(name, values));
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+        Exchanges.send(exchange, status, body);
     }
 
     @Override

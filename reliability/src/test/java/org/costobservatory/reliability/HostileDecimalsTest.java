@@ -123,6 +123,35 @@ class HostileDecimalsTest {
                 .noneMatch(item -> "ESTIMATE".equals(item.get("pk").s()));
     }
 
+    static Stream<Arguments> hostileHolds() {
+        List<Arguments> cases = new ArrayList<>();
+        for (String value : EXTREMES) {
+            for (String form : List.of(value, "\"" + value + "\"")) {
+                cases.add(Arguments.of("POST", "/v1/holds", "estimate_usd", "{\"budget\": \"warm-up\", "
+                        + "\"run_id\": \"run-1\", \"estimate_usd\": " + form + "}"));
+                cases.add(Arguments.of("POST", "/v1/holds/hold_" + "0".repeat(32) + "/settle", "actual_usd",
+                        "{\"actual_usd\": " + form + "}"));
+            }
+            cases.add(Arguments.of("POST", "/v1/holds", "ttl_seconds", "{\"budget\": \"warm-up\", "
+                    + "\"run_id\": \"run-1\", \"estimate_usd\": 1, \"ttl_seconds\": " + value + "}"));
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{2}: {3}")
+    @MethodSource("hostileHolds")
+    void aHoldOrSettlementWithAnExtremeDecimalIsRefusedQuicklyNamingTheField(String method, String path,
+                                                                               String field, String body) {
+        Measured measured = measure(() -> send(method, path, "", body));
+
+        assertThat(measured.response.getStatusCode()).as(body).isEqualTo(400);
+        assertThat(message(measured.response)).as(body).startsWith(field + ":");
+        assertThat(measured.elapsed).as("time to refuse %s", body).isLessThan(Duration.ofSeconds(1));
+        assertThat(measured.allocatedBytes).as("bytes allocated to refuse %s", body).isLessThan(MAX_ALLOCATED_BYTES);
+        assertThat(TableDump.all(DynamoDbLocal.shared().client(), table)).as("no hold stored")
+                .noneMatch(item -> item.get("pk").s().startsWith("HOLD#"));
+    }
+
     @Test
     void ordinaryDecimalsStillWork() {
         APIGatewayV2HTTPResponse response = send("PUT", "/v1/budgets/fine", "",

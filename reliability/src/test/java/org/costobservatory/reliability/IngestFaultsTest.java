@@ -160,11 +160,11 @@ class IngestFaultsTest {
         List<String> cursors = system.serveCost(DAYS, 3);
         api.server().stubFor(FakeAdminApi.costPage(cursors.get(1)).atPriority(1).inScenario("slow")
                 .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("fast").willReturn(Fixture.json(
-                        ReportJsonWriter.costPage(DAYS.subList(3, 6), true, "page_3")).withFixedDelay(10_000)));
+                        ReportJsonWriter.costPage(DAYS.subList(3, 6), true, "page_3")).withFixedDelay(15_000)));
 
         system.cost.run(Fixture.DAILY, api.deadline());
 
-        // the 2 s request timeout abandoned the slow answer (still 8 s from arriving) and page 2 was asked again;
+        // the 5 s request timeout abandoned the slow answer (still 10 s from arriving) and page 2 was asked again;
         // no wall-clock bound: a run that waited for the slow answer would have asked only once
         assertThat(api.server().findAll(getRequestedFor(urlPathEqualTo(FakeAdminApi.COST_PATH))
                 .withQueryParam("page", equalTo(cursors.get(1))))).hasSize(2);

@@ -150,7 +150,7 @@ class MetricsTemplateTest {
     @Test
     void theWorkWroteEveryKindOfMetric() {
         assertThat(EMITTED.keySet()).extracting(Metric::name).contains("SpentUsd", "LimitUsd", "PercentUsed",
-                "Rows", "Buckets", "DurationMs", "DataLagMinutes", "HeadroomCalls", "HeadroomLatencyMs");
+                "HeldUsd", "Rows", "Buckets", "DurationMs", "DataLagMinutes", "HeadroomCalls", "HeadroomLatencyMs");
         assertThat(EMITTED.get(new Metric(NAMESPACE, "HeadroomCalls", Set.of("Decision"))).get("Decision"))
                 .as("a call for each decision").containsExactlyInAnyOrder("allow", "warn", "deny");
         assertThat(EMITTED.get(new Metric(NAMESPACE, "Rows", Set.of("Report"))).get("Report"))

@@ -1,6 +1,7 @@
 package org.costobservatory.alert;
 
 import org.costobservatory.budget.HeadroomAnswer;
+import org.costobservatory.log.EveryItem;
 
 /** Decides whether an answer's crossed thresholds are announced; returns how many messages it published. */
 @FunctionalInterface
@@ -19,24 +20,6 @@ public interface AlertEvaluation {
      */
     static AlertEvaluation all(AlertEvaluation... evaluations) {
         java.util.List<AlertEvaluation> list = java.util.List.of(evaluations);
-        return answer -> {
-            int sent = 0;
-            RuntimeException failure = null;
-            for (AlertEvaluation evaluation : list) {
-                try {
-                    sent += evaluation.evaluate(answer);
-                } catch (RuntimeException e) {
-                    if (failure == null) {
-                        failure = e;
-                    } else {
-                        failure.addSuppressed(e);
-                    }
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
-            return sent;
-        };
+        return answer -> EveryItem.sum(list, evaluation -> evaluation.evaluate(answer));
     }
 }

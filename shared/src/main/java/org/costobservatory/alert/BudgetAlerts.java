@@ -3,9 +3,9 @@ package org.costobservatory.alert;
 import java.math.BigDecimal;
 import java.util.Objects;
 import java.util.Optional;
-import org.costobservatory.budget.HeadroomAnswer;
 import org.costobservatory.budget.HeadroomService;
 import org.costobservatory.ingest.AfterIngest;
+import org.costobservatory.log.EveryItem;
 import org.costobservatory.log.Log;
 import org.costobservatory.metrics.Metrics;
 
@@ -29,25 +29,11 @@ public final class BudgetAlerts implements AfterIngest {
 
     @Override
     public int run() {
-        int sent = 0;
-        RuntimeException failure = null;
-        for (HeadroomAnswer answer : headroom.answerAll(BigDecimal.ZERO)) {
+        return EveryItem.sum(headroom.answerAll(BigDecimal.ZERO), answer -> {
             metrics.budget(answer.budget().name(), answer.spentUsd(), answer.budget().limitUsd(),
-                    answer.percentUsed(), Optional.empty());
-            try {
-                sent += alerts.evaluate(answer);
-            } catch (RuntimeException e) {
-                LOG.error("could not send a budget alert; it will be retried", e, "budget", answer.budget().name());
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-        return sent;
+                    answer.percentUsed(), Optional.of(answer.heldUsd()));
+            return alerts.evaluate(answer);
+        }, (answer, e) -> LOG.error("could not send a budget alert; it will be retried", e, "budget",
+                answer.budget().name()));
     }
 }

@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import org.costobservatory.domain.Money;
 import org.costobservatory.ingest.AfterSettle;
 import org.costobservatory.json.Json;
+import org.costobservatory.log.EveryItem;
 import org.costobservatory.log.Log;
 import org.costobservatory.store.ProvisionalDay;
 import org.costobservatory.store.ProvisionalStore;
@@ -48,26 +49,8 @@ public final class DriftNotices implements AfterSettle {
 
     @Override
     public int run(List<LocalDate> storedDays) {
-        int sent = 0;
-        RuntimeException failure = null;
-        for (LocalDate date : new TreeSet<>(storedDays)) {
-            try {
-                if (check(date)) {
-                    sent++;
-                }
-            } catch (RuntimeException e) {
-                LOG.error("could not send a drift notice; it will be retried", e, "date", date);
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-        return sent;
+        return EveryItem.sum(new TreeSet<>(storedDays), date -> check(date) ? 1 : 0,
+                (date, e) -> LOG.error("could not send a drift notice; it will be retried", e, "date", date));
     }
 
     private boolean check(LocalDate date) {

@@ -404,12 +404,15 @@ public final class ReportParser {
     // ---- workspaces -----------------------------------------------------------------------------------------------
 
     private WorkspacePage readWorkspacePage(JsonParser parser, Position at) throws IOException {
-        Envelope<List<Workspace>> page = readEnvelope(parser, at, "last_id", this::readWorkspaces);
+        Envelope<List<Workspace>> page = readListPage(parser, at, "a workspace", ReportParser::readWorkspace);
         return new WorkspacePage(page.data(), page.hasMore(), page.cursor());
     }
 
-    private List<Workspace> readWorkspaces(JsonParser parser, Position at) throws IOException {
-        return readArray(parser, at, "data", at::enterBucket, "a workspace", ReportParser::readWorkspace);
+    /** A page of an organisation list (workspaces, API keys): {@code data}, {@code has_more}, {@code last_id}. */
+    private <T> Envelope<List<T>> readListPage(JsonParser parser, Position at, String what, PageReader<T> element)
+            throws IOException {
+        return readEnvelope(parser, at, "last_id", (p, position) -> readArray(p, position, "data",
+                position::enterBucket, what, element));
     }
 
     private static Workspace readWorkspace(JsonParser parser, Position at) throws IOException {
@@ -438,12 +441,8 @@ public final class ReportParser {
     // ---- API keys -------------------------------------------------------------------------------------------------
 
     private ApiKeyPage readApiKeyPage(JsonParser parser, Position at) throws IOException {
-        Envelope<List<ApiKey>> page = readEnvelope(parser, at, "last_id", this::readApiKeys);
+        Envelope<List<ApiKey>> page = readListPage(parser, at, "an API key", ReportParser::readApiKey);
         return new ApiKeyPage(page.data(), page.hasMore(), page.cursor());
-    }
-
-    private List<ApiKey> readApiKeys(JsonParser parser, Position at) throws IOException {
-        return readArray(parser, at, "data", at::enterBucket, "an API key", ReportParser::readApiKey);
     }
 
     /** Only what names a key; the key hint, creator and dates are skipped. */

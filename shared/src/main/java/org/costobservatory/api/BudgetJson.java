@@ -52,15 +52,18 @@ public final class BudgetJson {
 
     /** Parses a PUT body for the budget named in the path. */
     public static Budget fromJson(String pathName, byte[] body) {
-        JsonNode root;
+        return fromNode(pathName, readBody(body));
+    }
+
+    /** A request body as JSON; a 400 naming the number that cannot be read, or saying the body is not JSON. */
+    static JsonNode readBody(byte[] body) {
         try {
-            root = Json.readBody(body);
+            return Json.readBody(body);
         } catch (Json.UnreadableNumber e) {
             throw new InvalidFieldException(e.field(), "must be a number within range");
         } catch (IOException e) {
             throw new InvalidFieldException("body", "is not valid JSON");
         }
-        return fromNode(pathName, root);
     }
 
     public static Budget fromNode(String pathName, JsonNode root) {

@@ -365,7 +365,8 @@ public final class BudgetRoutes {
         return value;
     }
 
-    private static ApiResponse only(String method, ApiRequest request, java.util.function.Supplier<ApiResponse> route) {
+    /** The route, when the request uses {@code method}; else 405 naming it. */
+    static ApiResponse only(String method, ApiRequest request, java.util.function.Supplier<ApiResponse> route) {
         return method.equals(request.method()) ? route.get() : methodNotAllowed(method);
     }
 

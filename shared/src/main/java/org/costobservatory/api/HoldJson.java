@@ -3,7 +3,6 @@ package org.costobservatory.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,14 +114,7 @@ final class HoldJson {
         if (body.length == 0) {
             throw new InvalidFieldException("body", "must be a JSON object such as " + example);
         }
-        JsonNode root;
-        try {
-            root = Json.readBody(body);
-        } catch (Json.UnreadableNumber e) {
-            throw new InvalidFieldException(e.field(), "must be a number within range");
-        } catch (IOException e) {
-            throw new InvalidFieldException("body", "is not valid JSON");
-        }
+        JsonNode root = BudgetJson.readBody(body);
         if (root == null || !root.isObject()) {
             throw new InvalidFieldException("body", "must be a JSON object such as " + example);
         }

@@ -2,7 +2,6 @@ package org.costobservatory.api;
 
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
@@ -33,8 +32,8 @@ public final class InsightRoutes {
     public Optional<ApiResponse> handle(ApiRequest request) {
         try {
             return switch (request.path()) {
-                case "/v1/insights" -> Optional.of(get(request, () -> insights(request)));
-                case "/v1/anomalies" -> Optional.of(get(request, () -> anomalies(request)));
+                case "/v1/insights" -> Optional.of(BudgetRoutes.only("GET", request, () -> insights(request)));
+                case "/v1/anomalies" -> Optional.of(BudgetRoutes.only("GET", request, () -> anomalies(request)));
                 default -> Optional.empty();
             };
         } catch (BadRequest | IllegalArgumentException e) {
@@ -44,16 +43,16 @@ public final class InsightRoutes {
 
     private ApiResponse insights(ApiRequest request) {
         QueryParameters query = QueryParameters.parse(request.rawQuery(), Set.of("from", "to", "scope"));
-        LocalDate from = date(query, "from");
-        LocalDate to = date(query, "to");
+        LocalDate from = query.date("from");
+        LocalDate to = query.date("to");
         Optional<Insights.Scope> scope = query.get("scope").map(Insights.Scope::parse);
         return ApiResponse.json(200, InsightJson.insights(insights.build(from, to, scope)));
     }
 
     private ApiResponse anomalies(ApiRequest request) {
         QueryParameters query = QueryParameters.parse(request.rawQuery(), Set.of("from", "to", "kind"));
-        LocalDate from = date(query, "from");
-        LocalDate to = date(query, "to");
+        LocalDate from = query.date("from");
+        LocalDate to = query.date("to");
         Optional<String> kind = query.get("kind");
         if (kind.isPresent() && !ANOMALY_KINDS.contains(kind.get())) {
             throw new BadRequest("kind must be workspace, api_key or model");
@@ -73,16 +72,5 @@ public final class InsightRoutes {
         }
     }
 
-    private static LocalDate date(QueryParameters query, String name) {
-        String text = query.get(name).orElseThrow(() -> new BadRequest(name + " is required (YYYY-MM-DD)"));
-        try {
-            return LocalDate.parse(text);
-        } catch (DateTimeParseException e) {
-            throw new BadRequest(name + " must be a date as YYYY-MM-DD");
-        }
-    }
 
-    private static ApiResponse get(ApiRequest request, java.util.function.Supplier<ApiResponse> route) {
-        return "GET".equals(request.method()) ? route.get() : BudgetRoutes.methodNotAllowed("GET");
-    }
 }

@@ -2,6 +2,8 @@ package org.costobservatory.api;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +52,16 @@ final class QueryParameters {
 
     Optional<String> get(String name) {
         return Optional.ofNullable(values.get(name));
+    }
+
+    /** A required date parameter, {@code YYYY-MM-DD}; a 400 naming it when it is missing or malformed. */
+    LocalDate date(String name) {
+        String text = get(name).orElseThrow(() -> new BadRequest(name + " is required (YYYY-MM-DD)"));
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new BadRequest(name + " must be a date as YYYY-MM-DD");
+        }
     }
 
     private static String decode(String text) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,8 +47,8 @@ public final class ReconciliationRoutes {
 
     private ApiResponse reconcile(ApiRequest request) {
         QueryParameters query = QueryParameters.parse(request.rawQuery(), Set.of("from", "to", "group_by", "format"));
-        LocalDate from = date(query, "from");
-        LocalDate to = date(query, "to");
+        LocalDate from = query.date("from");
+        LocalDate to = query.date("to");
         if (to.isBefore(from)) {
             throw new BadRequest("to (" + to + ") is before from (" + from + ")");
         }
@@ -148,12 +147,4 @@ public final class ReconciliationRoutes {
         return value.map(BigDecimal::toPlainString).orElse("");
     }
 
-    private static LocalDate date(QueryParameters query, String name) {
-        String text = query.get(name).orElseThrow(() -> new BadRequest(name + " is required (YYYY-MM-DD)"));
-        try {
-            return LocalDate.parse(text);
-        } catch (DateTimeParseException e) {
-            throw new BadRequest(name + " must be a date as YYYY-MM-DD");
-        }
-    }
 }

@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -50,10 +49,11 @@ public final class ReportRoutes {
     public Optional<ApiResponse> handle(ApiRequest request) {
         try {
             return switch (request.path()) {
-                case "/", "/dashboard" -> Optional.of(get(request, () -> page(request)));
-                case "/v1/health" -> Optional.of(get(request, () -> health(request)));
-                case "/v1/reports/costs" -> Optional.of(get(request, () -> report(request, true)));
-                case "/v1/reports/usage" -> Optional.of(get(request, () -> report(request, false)));
+                case "/", "/dashboard" -> Optional.of(BudgetRoutes.only("GET", request, () -> page(request)));
+                case "/v1/health" -> Optional.of(BudgetRoutes.only("GET", request, () -> health(request)));
+                case "/v1/reports/costs" -> Optional.of(BudgetRoutes.only("GET", request, () -> report(request, true)));
+                case "/v1/reports/usage" ->
+                        Optional.of(BudgetRoutes.only("GET", request, () -> report(request, false)));
                 default -> Optional.empty();
             };
         } catch (BadRequest | InvalidReportRequest e) {
@@ -110,8 +110,8 @@ public final class ReportRoutes {
 
     private ApiResponse report(ApiRequest request, boolean cost) {
         QueryParameters query = QueryParameters.parse(request.rawQuery(), Set.of("from", "to", "group_by", "format"));
-        LocalDate from = date(query, "from");
-        LocalDate to = date(query, "to");
+        LocalDate from = query.date("from");
+        LocalDate to = query.date("to");
         Grouping groupBy = Grouping.parse(query.get("group_by").orElse("day"), cost);
         String format = query.get("format").orElse("json");
         if (!format.equals("json") && !format.equals("csv")) {
@@ -150,16 +150,5 @@ public final class ReportRoutes {
         return ApiResponse.json(200, root);
     }
 
-    private static LocalDate date(QueryParameters query, String name) {
-        String text = query.get(name).orElseThrow(() -> new BadRequest(name + " is required (YYYY-MM-DD)"));
-        try {
-            return LocalDate.parse(text);
-        } catch (DateTimeParseException e) {
-            throw new BadRequest(name + " must be a date as YYYY-MM-DD");
-        }
-    }
 
-    private static ApiResponse get(ApiRequest request, java.util.function.Supplier<ApiResponse> route) {
-        return "GET".equals(request.method()) ? route.get() : BudgetRoutes.methodNotAllowed("GET");
-    }
 }

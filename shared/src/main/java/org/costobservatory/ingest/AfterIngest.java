@@ -1,5 +1,7 @@
 package org.costobservatory.ingest;
 
+import org.costobservatory.log.EveryItem;
+
 /**
  * Work that follows every ingest run: evaluating budget thresholds and forecasts, and (after a cost run) looking for
  * anomalies. Returns how many alerts and notices it published.
@@ -13,24 +15,6 @@ public interface AfterIngest {
     /** Each step in turn; one that fails does not stop the others, and the first failure is rethrown at the end. */
     static AfterIngest all(AfterIngest... steps) {
         java.util.List<AfterIngest> list = java.util.List.of(steps);
-        return () -> {
-            int sent = 0;
-            RuntimeException failure = null;
-            for (AfterIngest step : list) {
-                try {
-                    sent += step.run();
-                } catch (RuntimeException e) {
-                    if (failure == null) {
-                        failure = e;
-                    } else {
-                        failure.addSuppressed(e);
-                    }
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
-            return sent;
-        };
+        return () -> EveryItem.sum(list, AfterIngest::run);
     }
 }

@@ -17,8 +17,10 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.costobservatory.domain.Dimensions;
 import org.costobservatory.domain.UsageRow;
+import org.costobservatory.pricing.Calibration;
 import org.costobservatory.pricing.PricedUsageRow;
 import org.costobservatory.pricing.UsagePricer;
+import org.costobservatory.store.CalibrationStore;
 import org.costobservatory.store.ReportStore;
 import org.costobservatory.store.StoredUsageHour;
 import org.costobservatory.store.WorkspaceStore;
@@ -26,7 +28,8 @@ import org.costobservatory.store.WorkspaceStore;
 /**
  * Who spends, and what would be cheaper, from the stored usage rows (usage at list price: the only report with API
  * keys, token types and service tiers). Every amount adds up from the stored rows; what-if savings reprice the same
- * rows with the price table and are estimates, each stated with its assumptions.
+ * rows, at the prices learned from the bill where known (else with the price table), and are estimates, each stated
+ * with its assumptions.
  */
 public final class Insights {
     /** The longest range one request covers; it reads twice that (the previous period too). */
@@ -106,11 +109,15 @@ public final class Insights {
     private final ReportStore reports;
     private final WorkspaceStore workspaces;
     private final UsagePricer pricer;
+    private final CalibrationStore calibrations;
 
-    public Insights(ReportStore reports, WorkspaceStore workspaces, UsagePricer pricer) {
+    /** @param calibrations the prices learned from the bill, which what-if savings use where known */
+    public Insights(ReportStore reports, WorkspaceStore workspaces, UsagePricer pricer,
+                    CalibrationStore calibrations) {
         this.reports = Objects.requireNonNull(reports);
         this.workspaces = Objects.requireNonNull(workspaces);
         this.pricer = Objects.requireNonNull(pricer);
+        this.calibrations = Objects.requireNonNull(calibrations);
     }
 
     /**
@@ -128,8 +135,9 @@ public final class Insights {
         }
         LocalDate previousFrom = from.minusDays(days);
         LocalDate previousTo = from.minusDays(1);
-        Period current = new Period();
-        Period previous = new Period();
+        Calibration calibration = calibrations.current();
+        Period current = new Period(calibration);
+        Period previous = new Period(calibration);
         Set<LocalDate> stored = new HashSet<>();
         CheaperModels cheaper = new CheaperModels(pricer.table());
         for (StoredUsageHour hour : reports.usageHours(previousFrom.atStartOfDay(ZoneOffset.UTC).toInstant(),
@@ -206,10 +214,20 @@ public final class Insights {
         final Map<String, BigDecimal> byKey = new TreeMap<>();
         final Map<String, BigDecimal> byWorkspace = new TreeMap<>();
         final Map<String, BigDecimal> cheaperByPair = new TreeMap<>();
+        final Calibration calibration;
         BigDecimal missPremium = BigDecimal.ZERO;
         BigDecimal oneHourSaving = BigDecimal.ZERO;
         BigDecimal batchSaving = BigDecimal.ZERO;
         long batchTokens;
+
+        Period(Calibration calibration) {
+            this.calibration = calibration;
+        }
+
+        /** The row's cost for a what-if: at the price learned from the bill where known, else at list price. */
+        private BigDecimal cost(UsagePricer pricer, UsageRow row) {
+            return pricer.price(row, calibration).estimateCents();
+        }
 
         void add(PricedUsageRow priced, UsagePricer pricer, CheaperModels cheaper) {
             UsageRow row = priced.row();
@@ -223,29 +241,29 @@ public final class Insights {
             if (cheaper == null) {
                 return;
             }
-            BigDecimal list = pricer.price(row).cents();
+            BigDecimal baseline = cost(pricer, row);
             if (row.uncachedInputTokens() > 0) {
-                missPremium = missPremium.add(list.subtract(pricer.price(with(row, row.model(), row.serviceTier(),
+                missPremium = missPremium.add(baseline.subtract(cost(pricer, with(row, row.model(), row.serviceTier(),
                         0, row.cacheReadInputTokens() + row.uncachedInputTokens(), row.cacheCreation5mInputTokens(),
-                        row.cacheCreation1hInputTokens())).cents()));
+                        row.cacheCreation1hInputTokens()))));
             }
             Optional<String> target = cheaper.cheaperThan(row.model(), row.bucketStart().atOffset(ZoneOffset.UTC)
                     .toLocalDate());
             if (target.isPresent()) {
-                BigDecimal saving = list.subtract(pricer.price(with(row, target.get(), row.serviceTier(),
+                BigDecimal saving = baseline.subtract(cost(pricer, with(row, target.get(), row.serviceTier(),
                         row.uncachedInputTokens(), row.cacheReadInputTokens(), row.cacheCreation5mInputTokens(),
-                        row.cacheCreation1hInputTokens())).cents());
+                        row.cacheCreation1hInputTokens())));
                 cheaperByPair.merge(row.model() + "\u0000" + target.get(), saving, BigDecimal::add);
             }
             if (row.cacheCreation1hInputTokens() > 0) {
-                oneHourSaving = oneHourSaving.add(list.subtract(pricer.price(with(row, row.model(),
+                oneHourSaving = oneHourSaving.add(baseline.subtract(cost(pricer, with(row, row.model(),
                         row.serviceTier(), row.uncachedInputTokens(), row.cacheReadInputTokens(),
-                        row.cacheCreation5mInputTokens() + row.cacheCreation1hInputTokens(), 0)).cents()));
+                        row.cacheCreation5mInputTokens() + row.cacheCreation1hInputTokens(), 0))));
             }
             if ("standard".equals(row.serviceTier()) && !Dimensions.NONE.equals(row.apiKeyId())) {
-                batchSaving = batchSaving.add(list.subtract(pricer.price(with(row, row.model(), "batch",
+                batchSaving = batchSaving.add(baseline.subtract(cost(pricer, with(row, row.model(), "batch",
                         row.uncachedInputTokens(), row.cacheReadInputTokens(), row.cacheCreation5mInputTokens(),
-                        row.cacheCreation1hInputTokens())).cents()));
+                        row.cacheCreation1hInputTokens()))));
             }
         }
 
@@ -258,19 +276,21 @@ public final class Insights {
                 total = total.add(pair.getValue());
             }
             pairs.sort(Comparator.comparing(Detail::savingCents).reversed());
+            String basis = calibration.isEmpty() ? "Estimate at list price" : "Estimate at the prices learned from "
+                    + "the bill where known (else list price)";
             Map<String, WhatIf> ordered = new LinkedHashMap<>();
             ordered.put("cheaper_model", new WhatIf("cheaper_model", "The same traffic on the next cheaper model "
                     + "of its family (Opus \u2192 Sonnet, Sonnet \u2192 Haiku)", total,
-                    "Estimate at list price: the same token counts (input, output and cache alike) priced as the "
+                    basis + ": the same token counts (input, output and cache alike) priced as the "
                             + "same generation of the cheaper family when the price table lists it, else its newest "
                             + "model current that day; whether the cheaper model does the job as well is not "
                             + "considered.", pairs));
             ordered.put("cache_1h_as_5m", new WhatIf("cache_1h_as_5m", "1-hour cache writes as 5-minute ones",
-                    oneHourSaving, "Estimate at list price: every 1-hour cache write priced as a 5-minute write, "
+                    oneHourSaving, basis + ": every 1-hour cache write priced as a 5-minute write, "
                     + "reads unchanged. An upper bound: where a prompt is reused more than 5 minutes apart it would "
                     + "have to be written again.", List.of()));
             ordered.put("standard_as_batch", new WhatIf("standard_as_batch", "Eligible standard traffic through "
-                    + "the Batch API", batchSaving, "Estimate at list price: standard-tier traffic of API keys "
+                    + "the Batch API", batchSaving, basis + ": standard-tier traffic of API keys "
                     + "(Console usage and Priority Tier excluded) at the batch price, half the token price; web "
                     + "search unchanged. An upper bound: only work that can wait up to 24 hours can move to "
                     + "batch.", List.of()));

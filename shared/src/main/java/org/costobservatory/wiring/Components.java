@@ -274,7 +274,7 @@ public final class Components {
 
     /** Who spends and what would be cheaper, from the stored usage rows. */
     public Insights insights() {
-        return new Insights(reports, workspaces, pricer);
+        return new Insights(reports, workspaces, pricer, calibrations);
     }
 
     /**

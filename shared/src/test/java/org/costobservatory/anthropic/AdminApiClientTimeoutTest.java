@@ -65,38 +65,40 @@ class AdminApiClientTimeoutTest {
 
     @Test
     void aResponseSlowerThanTheRequestTimeoutIsAbandonedAndRetried() {
-        // GIVEN page 2 first answers after 3 s while the request timeout is 300 ms
-        stubPage2FailingWith(json(fixture("cost-report-page-2.json")).withFixedDelay(3_000));
+        // GIVEN page 2 first answers after 8 s while the request timeout is 1 s
+        stubPage2FailingWith(json(fixture("cost-report-page-2.json")).withFixedDelay(8_000));
         AdminApiClient client = api.client(new StaticAdminKey(KEY),
-                FakeAdminApi.testPolicy().withRequestTimeout(Duration.ofMillis(300)));
+                FakeAdminApi.testPolicy().withRequestTimeout(Duration.ofSeconds(1)));
 
         // WHEN the report is pulled
         long started = System.nanoTime();
         List<Integer> pages = pull(client, api.deadline());
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
 
-        // THEN the slow attempt was abandoned near the timeout and retried
-        assertThat(requestsFor(PAGE_2)).isEqualTo(2);
+        // THEN the slow attempt was abandoned and retried, long before its answer would have come (a loaded machine
+        // may time out a retry too, so the bound only tells an abandoned request from one waited out)
+        assertThat(requestsFor(PAGE_2)).isGreaterThanOrEqualTo(2);
         assertThat(pages).containsExactly(1, 2, 3);
-        assertThat(elapsed).isLessThan(Duration.ofMillis(2_500));
+        assertThat(elapsed).isLessThan(Duration.ofSeconds(7));
     }
 
     @Test
     void aBodyThatTricklesInPastTheTimeoutIsAbandonedAndRetried() {
-        // GIVEN page 2 first sends its body in chunks spread over 3 s while the request timeout is 300 ms
-        stubPage2FailingWith(json(fixture("cost-report-page-2.json")).withChunkedDribbleDelay(10, 3_000));
+        // GIVEN page 2 first sends its body in chunks spread over 8 s while the request timeout is 1 s
+        stubPage2FailingWith(json(fixture("cost-report-page-2.json")).withChunkedDribbleDelay(10, 8_000));
         AdminApiClient client = api.client(new StaticAdminKey(KEY),
-                FakeAdminApi.testPolicy().withRequestTimeout(Duration.ofMillis(300)));
+                FakeAdminApi.testPolicy().withRequestTimeout(Duration.ofSeconds(1)));
 
         // WHEN the report is pulled
         long started = System.nanoTime();
         List<Integer> pages = pull(client, api.deadline());
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
 
-        // THEN the whole exchange was bounded by the timeout, not just the headers
-        assertThat(requestsFor(PAGE_2)).isEqualTo(2);
+        // THEN the whole exchange was bounded by the timeout, not just the headers (as above, a loaded machine may
+        // time out a retry too)
+        assertThat(requestsFor(PAGE_2)).isGreaterThanOrEqualTo(2);
         assertThat(pages).containsExactly(1, 2, 3);
-        assertThat(elapsed).isLessThan(Duration.ofMillis(2_500));
+        assertThat(elapsed).isLessThan(Duration.ofSeconds(7));
     }
 
     @Test

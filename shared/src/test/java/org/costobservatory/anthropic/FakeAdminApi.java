@@ -37,8 +37,11 @@ public final class FakeAdminApi implements AutoCloseable, BeforeEachCallback, Af
     public static final String API_KEYS_PATH = AdminApiClient.API_KEYS_PATH;
     /** "Now" in every client test: the early hours of 2026-08-14 UTC, so 2026-08-13 is the last complete day. */
     public static final String NOW = "2026-08-14T02:30:00Z";
-    /** Short enough to keep timeout tests fast, long enough for a loaded build machine. */
-    public static final Duration TEST_REQUEST_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * Short enough to keep timeout tests fast, long enough that a loaded 2-core build machine never times out an
+     * ordinary answer from the stand-in (at 2 s, a retried ordinary page sometimes made one request too many).
+     */
+    public static final Duration TEST_REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
     private final WireMockServer server;
     private final MutableClock clock = MutableClock.at(NOW);

@@ -72,7 +72,8 @@ class ErrorMessagesTest {
         // THEN each is a short 400 that names the kind of field and lists the known ones, without the name
         assertThat(atTop.status()).isEqualTo(400);
         assertThat(error(atTop).path("message").asText()).isEqualTo("(an unknown field): is not a budget field "
-                + "(known: limit_usd, period, time_zone, scope, thresholds_percent, warn_percent, preset, seats)");
+                + "(known: limit_usd, period, time_zone, scope, thresholds_percent, warn_percent, preset, seats, "
+                + "reset_notice, forecast_alert)");
         assertThat(inScope.status()).isEqualTo(400);
         assertThat(error(inScope).path("message").asText()).isEqualTo("scope.(an unknown field): is not a scope "
                 + "field (known: workspace_id, api_key_id, model)");

@@ -13,9 +13,13 @@ import java.util.Map;
 import java.util.Optional;
 import org.costobservatory.anthropic.MutableClock;
 import org.costobservatory.config.Config;
+import org.costobservatory.domain.ReportKind;
 import org.costobservatory.domain.UsageRow;
+import org.costobservatory.pricing.Calibration;
+import org.costobservatory.pricing.ModelRatio;
 import org.costobservatory.pricing.PricedUsageRow;
 import org.costobservatory.pricing.UsagePricer;
+import org.costobservatory.store.RunInfo;
 import org.costobservatory.store.StoredUsageHour;
 import org.costobservatory.testing.DynamoDbLocal;
 import org.costobservatory.testing.SeededTable;
@@ -160,6 +164,64 @@ class InsightsTest {
         assertThat(whatIfs.get("cache_1h_as_5m").savingCents()).isEqualByComparingTo(oneHour).isPositive();
         assertThat(whatIfs.get("standard_as_batch").savingCents()).isEqualByComparingTo(toBatch).isPositive();
         assertThat(report.whatIfs()).allSatisfy(w -> assertThat(w.assumptions()).startsWith("Estimate"));
+    }
+
+    @Test
+    void whatIfsUseThePricesLearnedFromTheBillWhereKnown() {
+        // GIVEN the bill taught that Sonnet is billed at 85 % of its list price (a negotiated discount)
+        Components learned = Components.builder(Config.fromEnv(Map.of("TABLE_NAME",
+                        DynamoDbLocal.shared().newTable()))).dynamo(DynamoDbLocal.shared().client()).clock(CLOCK)
+                .alertPublisher(message -> "m").build();
+        BigDecimal sonnetRatio = new BigDecimal("0.85");
+        boolean stored = learned.calibrations().replace(new Calibration(Optional.of(FROM.minusDays(7)), Optional.of(FROM.minusDays(1)),
+                List.of(), List.of(new ModelRatio("claude-sonnet-4-6", sonnetRatio, new BigDecimal("85"),
+                        new BigDecimal("100"), List.of(FROM.minusDays(1))))),
+                RunInfo.manual(ReportKind.COST, CLOCK.instant()));
+        assertThat(stored).isTrue();
+        assertThat(learned.calibrations().current().model("claude-sonnet-4-6")).isPresent();
+        Insights insights = new Insights(components.reports(), components.workspaces(), components.pricer(),
+                learned.calibrations());
+
+        // WHEN the insights are built
+        Insights.Report report = insights.build(FROM, TO, Optional.empty());
+
+        // THEN Opus as Sonnet saves more than at list price, and Sonnet as Haiku saves from Sonnet's billed price
+        UsagePricer pricer = components.pricer();
+        BigDecimal opusAsSonnet = BigDecimal.ZERO;
+        BigDecimal sonnetAsHaiku = BigDecimal.ZERO;
+        for (PricedUsageRow priced : storedRows(FROM, TO)) {
+            UsageRow r = priced.row();
+            BigDecimal list = pricer.price(r).cents();
+            // web search is billed per search ($10 per 1,000), not per token: the learned token ratio leaves it be
+            BigDecimal search = BigDecimal.valueOf(r.webSearchRequests());
+            if (r.model().equals("claude-opus-4-6")) {
+                opusAsSonnet = opusAsSonnet.add(list.subtract(discounted(pricer.price(copy(r, "claude-sonnet-4-6",
+                        r.serviceTier(), r.cacheCreation5mInputTokens(), r.cacheCreation1hInputTokens())).cents(),
+                        search, sonnetRatio)));
+            } else if (r.model().equals("claude-sonnet-4-6")) {
+                sonnetAsHaiku = sonnetAsHaiku.add(discounted(list, search, sonnetRatio).subtract(pricer.price(copy(r,
+                        "claude-haiku-5-5", r.serviceTier(), r.cacheCreation5mInputTokens(),
+                        r.cacheCreation1hInputTokens())).cents()));
+            }
+        }
+        Insights.WhatIf cheaper = report.whatIfs().stream().filter(w -> w.id().equals("cheaper_model")).findFirst()
+                .orElseThrow();
+        Map<String, BigDecimal> byPair = new java.util.HashMap<>();
+        cheaper.details().forEach(d -> byPair.put(d.from() + " as " + d.to(), d.savingCents()));
+        assertThat(byPair.get("claude-opus-4-6 as claude-sonnet-4-6"))
+                .isCloseTo(opusAsSonnet, org.assertj.core.data.Offset.offset(new BigDecimal("0.001")));
+        assertThat(byPair.get("claude-sonnet-4-6 as claude-haiku-5-5"))
+                .isCloseTo(sonnetAsHaiku, org.assertj.core.data.Offset.offset(new BigDecimal("0.001")));
+        assertThat(cheaper.assumptions()).startsWith("Estimate at the prices learned from the bill where known");
+        assertThat(components.insights().build(FROM, TO, Optional.empty()).whatIfs().get(0).details().stream()
+                .filter(d -> d.from().equals("claude-opus-4-6")).findFirst().orElseThrow().savingCents())
+                .as("at list price the same switch saves less").isLessThan(byPair.get(
+                        "claude-opus-4-6 as claude-sonnet-4-6"));
+    }
+
+    /** Token cost at {@code ratio} of list, web search unchanged. */
+    private static BigDecimal discounted(BigDecimal listCents, BigDecimal searchCents, BigDecimal ratio) {
+        return listCents.subtract(searchCents).multiply(ratio).add(searchCents);
     }
 
     private static UsageRow copy(UsageRow r, String model, String tier, long write5m, long write1h) {

@@ -179,18 +179,8 @@ public final class DemoAdminApi implements AutoCloseable {
         boolean archived = "true".equals(query.getOrDefault("include_archived", List.of("false")).get(0));
         List<Workspace> all = organisation.workspaces().stream()
                 .filter(w -> archived || w.archivedAt().isEmpty()).toList();
-        String after = query.getOrDefault("after_id", List.of("")).get(0);
-        int limit = limit(query, 20, 1000);
-        int from = 0;
-        if (!after.isEmpty()) {
-            for (int i = 0; i < all.size(); i++) {
-                if (all.get(i).id().equals(after)) {
-                    from = i + 1;
-                }
-            }
-        }
-        List<Workspace> page = all.subList(from, Math.min(all.size(), from + limit));
-        respond(exchange, ReportJsonWriter.workspacesPage(page, from + limit < all.size()));
+        Page<Workspace> page = page(all, Workspace::id, query);
+        respond(exchange, ReportJsonWriter.workspacesPage(page.items(), page.hasMore()));
     }
 
     /** Every status unless {@code status} is given, paged by id like the real list. */
@@ -198,18 +188,27 @@ public final class DemoAdminApi implements AutoCloseable {
         Optional<String> status = Optional.ofNullable(query.get("status")).map(values -> values.get(0));
         List<ApiKey> all = organisation.apiKeys().stream()
                 .filter(key -> status.isEmpty() || key.status().equals(status.get())).toList();
+        Page<ApiKey> page = page(all, ApiKey::id, query);
+        respond(exchange, ReportJsonWriter.apiKeysPage(page.items(), page.hasMore()));
+    }
+
+    private record Page<T>(List<T> items, boolean hasMore) {
+    }
+
+    /** One page of an organisation list, after the item whose id is {@code after_id}, as the real lists page. */
+    private static <T> Page<T> page(List<T> all, java.util.function.Function<T, String> id,
+                                    Map<String, List<String>> query) {
         String after = query.getOrDefault("after_id", List.of("")).get(0);
         int limit = limit(query, 20, 1000);
         int from = 0;
         if (!after.isEmpty()) {
             for (int i = 0; i < all.size(); i++) {
-                if (all.get(i).id().equals(after)) {
+                if (id.apply(all.get(i)).equals(after)) {
                     from = i + 1;
                 }
             }
         }
-        List<ApiKey> page = all.subList(from, Math.min(all.size(), from + limit));
-        respond(exchange, ReportJsonWriter.apiKeysPage(page, from + limit < all.size()));
+        return new Page<>(all.subList(from, Math.min(all.size(), from + limit)), from + limit < all.size());
     }
 
     private static Instant window(Map<String, List<String>> query, String name, Instant fallback) {
