@@ -123,7 +123,8 @@ final class SyntheticOrganisation implements AdminReports {
     public void costReport(LocalDate from, LocalDate toExclusive, Deadline deadline, PageHandler<CostDay> pages) {
         LocalDate today = clock.instant().atOffset(ZoneOffset.UTC).toLocalDate();
         if (!from.isBefore(toExclusive) || toExclusive.isAfter(today)) {
-            throw new IllegalArgumentException("cost window " + from + ".." + toExclusive + " is empty or not complete");
+            throw new IllegalArgumentException("cost window " + from + ".." + toExclusive
+                    + " is empty or not complete");
         }
         int page = 0;
         for (LocalDate first = from; first.isBefore(toExclusive); first = first.plusDays(7)) {

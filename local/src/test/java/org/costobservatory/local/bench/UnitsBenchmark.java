@@ -63,7 +63,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * the last warm-up days on the schedule, so watermarks, learned prices and budgets are in their steady state; then
  * each measured day is printed, followed by what 1,000 headroom checks and a hold with its release cost through
  * {@link Components#router(boolean)}. Durations on DynamoDB Local stand in for Lambda's against DynamoDB. Run with
- * {@code scripts/bench-units.sh [days] [rows-per-hour] [scheduled-warm-up-days] [both|demo|synthetic]}; this prints figures, it is not a test.
+ * {@code scripts/bench-units.sh [days] [rows-per-hour] [scheduled-warm-up-days] [both|demo|synthetic]}; this
+ * prints figures, it is not a test.
  */
 public final class UnitsBenchmark {
     /** History starts on the first of the month, so budgets read as many days of rollups as on the days measured. */
@@ -106,8 +107,8 @@ public final class UnitsBenchmark {
         });
         System.out.printf(Locale.ROOT, "Cost Observatory units benchmark: history from %s (a day's usage in one run "
                 + "until %d days before %s), then %d measured days on the template's schedules; DynamoDB Local, "
-                + "ReturnConsumedCapacity TOTAL (write transactions counted double, as DynamoDB bills them and Local does "
-                + "not), log level INFO%n", FIRST_WARM_UP_DAY, warmUp, FIRST_MEASURED_DAY, days);
+                + "ReturnConsumedCapacity TOTAL (write transactions counted double, as DynamoDB bills them and Local "
+                + "does not), log level INFO%n", FIRST_WARM_UP_DAY, warmUp, FIRST_MEASURED_DAY, days);
         long began = System.nanoTime();
         try (DynamoDbLocal local = DynamoDbLocal.privateInstance()) {
             if (!"synthetic".equals(which)) {
@@ -196,10 +197,12 @@ public final class UnitsBenchmark {
                         tag + "/usage", Duration.ofSeconds(600));
             }
             for (int hour = 0; hour < 24 && !day.isBefore(scheduled); hour++) {
-                Instant usageAt = day.atStartOfDay(ZoneOffset.UTC).toInstant().plus(Duration.ofMinutes(hour * 60L + 10));
+                Instant usageAt = day.atStartOfDay(ZoneOffset.UTC).toInstant()
+                        .plus(Duration.ofMinutes(hour * 60L + 10));
                 invoke(usageRun, clock, usageAt, tag + "/usage", Duration.ofSeconds(600));
                 if (hour == 2) {
-                    invoke(costRun, clock, usageAt.plus(Duration.ofMinutes(20)), tag + "/cost", Duration.ofSeconds(900));
+                    invoke(costRun, clock, usageAt.plus(Duration.ofMinutes(20)), tag + "/cost",
+                            Duration.ofSeconds(900));
                 }
             }
             if (d == 0) {
@@ -342,7 +345,8 @@ public final class UnitsBenchmark {
         CapacityMeter.Totals db = METER.totals(name);
         Usage usage = USAGE.computeIfAbsent(name, p -> new Usage());
         System.out.printf(Locale.ROOT, "%sDynamoDB: %.1f read RU, %.1f write RU (%.1f of them in transactions) in "
-                        + "%.1f calls (%.1f refused or failed, %.1f without a figure)%n", indent, db.read.sum() * factor,
+                        + "%.1f calls (%.1f refused or failed, %.1f without a figure)%n", indent,
+                db.read.sum() * factor,
                 db.write.sum() * factor, db.transactionalWrite.sum() * factor, db.calls.sum() * factor,
                 db.failedCalls.sum() * factor, db.unmetered.sum() * factor);
         System.out.printf(Locale.ROOT, "%sLambda: %.1f invocations, %.1f ms billed in all%n", indent,
