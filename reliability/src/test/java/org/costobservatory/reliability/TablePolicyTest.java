@@ -47,6 +47,7 @@ import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactGetItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -179,6 +180,11 @@ class TablePolicyTest {
                 }
             }
             return items;
+        }
+        if (request instanceof TransactGetItemsRequest transaction) {
+            // IAM authorises a transactional read as the GetItem of each of its items.
+            return transaction.transactItems().stream()
+                    .map(item -> new Call("dynamodb:GetItem", List.of(item.get().key().get("pk").s()))).toList();
         }
         // Anything else (Scan, BatchGetItem, DescribeTable...) has no grant; record it so the test names it.
         String operation = request.getClass().getSimpleName().replaceFirst("Request$", "");

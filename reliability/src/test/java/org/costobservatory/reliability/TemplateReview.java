@@ -33,9 +33,9 @@ final class TemplateReview {
      * {@code store/dynamodb/Keys.java}). A write grant names some of these, never a pattern that spans several.
      * A budget's hold ledger lives beside it in the {@code BUDGET} partition.
      */
-    static final Set<String> ITEM_TYPES = Set.of("COST#*", "USAGE#*", "SPEND#*", "SCOPES", "WATERMARK", "WORKSPACE",
-            "API_KEY", "BUDGET", "ALERT", "NOTICE", "HOLD#*", "RUNCLASS#*", "AUDIT#*", "CALIBRATION", "PROVISIONAL",
-            "ESTIMATE", "ANOMALY");
+    static final Set<String> ITEM_TYPES = Set.of("COST#*", "USAGE#*", "SPEND#*", "SCOPES", "WATERMARK", "VERSION",
+            "WORKSPACE", "API_KEY", "BUDGET", "ALERT", "NOTICE", "HOLD#*", "RUNCLASS#*", "AUDIT#*", "CALIBRATION",
+            "PROVISIONAL", "ESTIMATE", "ANOMALY");
     /**
      * All a function behind the HTTP API may write: budgets and their ledgers, the records of their changes, holds
      * and run-class costs, the alerts and notices a check or a change sends, and imported client estimates.

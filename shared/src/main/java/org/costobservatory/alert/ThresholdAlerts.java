@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.costobservatory.budget.HeadroomAnswer;
 import org.costobservatory.log.Log;
 import org.costobservatory.store.AlertRecord;
@@ -23,10 +25,18 @@ import org.costobservatory.store.AlertStore;
 public final class ThresholdAlerts implements AlertEvaluation {
     private static final Log LOG = Log.get(ThresholdAlerts.class);
 
+    /** Far more than budgets × thresholds of a period; past it the memory starts again (and reads again). */
+    private static final int MAX_KNOWN_SENT = 10_000;
+
     private final AlertStore store;
     private final AlertPublisher publisher;
     private final Clock clock;
     private final Duration lease;
+    /**
+     * (budget, period, threshold) this instance has seen sent. A sent alert stays sent (alert items are never deleted
+     * or unmarked), so once every crossed threshold is here, reading the records again could only say the same.
+     */
+    private final Set<String> knownSent = ConcurrentHashMap.newKeySet();
 
     public ThresholdAlerts(AlertStore store, AlertPublisher publisher, Clock clock, Duration lease) {
         this.store = Objects.requireNonNull(store);
@@ -47,11 +57,16 @@ public final class ThresholdAlerts implements AlertEvaluation {
         }
         String budget = answer.budget().name();
         String periodKey = answer.period().key();
+        if (crossed.stream().allMatch(threshold -> knownSent.contains(sentKey(budget, periodKey, threshold)))) {
+            return 0;
+        }
         List<AlertRecord> records = store.period(budget, periodKey);
         List<BigDecimal> pending = new ArrayList<>();
         for (BigDecimal threshold : crossed) {
             boolean sent = records.stream().anyMatch(r -> r.sent() && r.thresholdPercent().compareTo(threshold) == 0);
-            if (!sent) {
+            if (sent) {
+                rememberSent(budget, periodKey, threshold);
+            } else {
                 pending.add(threshold);
             }
         }
@@ -76,5 +91,16 @@ public final class ThresholdAlerts implements AlertEvaluation {
         LOG.info("budget threshold alert sent", "budget", budget, "threshold", message.threshold(),
                 "thresholds", pending, "period_start", answer.period().startText(), "message_id", messageId);
         return 1;
+    }
+
+    private void rememberSent(String budget, String periodKey, BigDecimal threshold) {
+        if (knownSent.size() >= MAX_KNOWN_SENT) {
+            knownSent.clear();
+        }
+        knownSent.add(sentKey(budget, periodKey, threshold));
+    }
+
+    private static String sentKey(String budget, String periodKey, BigDecimal threshold) {
+        return budget + "#" + periodKey + "#" + threshold.stripTrailingZeros().toPlainString();
     }
 }

@@ -132,11 +132,11 @@ public final class BudgetRoutes {
             return response;
         }
         if (name.isPresent()) {
-            Optional<Budget> budget = budgets.get(name.get());
-            if (budget.isEmpty()) {
+            Optional<HeadroomAnswer> found = headroom.answer(name.get(), estimate);
+            if (found.isEmpty()) {
                 return ApiResponse.notFound("no budget named '" + name.get() + "'");
             }
-            HeadroomAnswer answer = headroom.answer(budget.get(), estimate);
+            HeadroomAnswer answer = found.get();
             evaluateAlerts(List.of(answer));
             ApiResponse response = ApiResponse.json(200, HeadroomJson.answer(answer));
             metrics.headroomCall(answer.decision().id(), Duration.ofNanos(System.nanoTime() - started));

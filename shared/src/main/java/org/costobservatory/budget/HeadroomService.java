@@ -15,6 +15,7 @@ import org.costobservatory.domain.Budget;
 import org.costobservatory.domain.Money;
 import org.costobservatory.domain.RunScope;
 import org.costobservatory.store.BudgetStore;
+import org.costobservatory.store.HeadroomInputs;
 import org.costobservatory.store.HoldLedger;
 import org.costobservatory.store.HoldStore;
 
@@ -27,65 +28,87 @@ import org.costobservatory.store.HoldStore;
  *   <li>{@code allow} otherwise.</li>
  * </ul>
  * A run's scope (API key, workspace, model) is answered by every budget whose scope contains it.
+ * <p>
+ * Budgets and their hold ledgers are read fresh for every answer, together with the data version of the stored spend
+ * ({@link HeadroomInputs}); the period's spend is computed once per data version and reused until the version moves
+ * ({@link PeriodSpendCache}), so an answer usually costs that one read.
  */
 public final class HeadroomService {
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
     private final BudgetStore budgets;
-    private final SpendCalculator calculator;
     private final HoldStore holds;
+    private final HeadroomInputs inputs;
+    private final PeriodSpendCache periodSpend;
     private final KeyWorkspaces keyWorkspaces;
     private final Clock clock;
     private final Duration staleAfter;
     private final Optional<ForecastService> forecasts;
 
-    public HeadroomService(BudgetStore budgets, SpendCalculator calculator, HoldStore holds,
+    public HeadroomService(BudgetStore budgets, SpendCalculator calculator, HoldStore holds, HeadroomInputs inputs,
                            KeyWorkspaces keyWorkspaces, Clock clock, Duration staleAfter) {
-        this(budgets, calculator, holds, keyWorkspaces, clock, staleAfter, Optional.empty());
+        this(budgets, calculator, holds, inputs, keyWorkspaces, clock, staleAfter, Optional.empty());
     }
 
     /** Answers that also carry the end-of-period forecast. */
-    public HeadroomService(BudgetStore budgets, SpendCalculator calculator, HoldStore holds,
+    public HeadroomService(BudgetStore budgets, SpendCalculator calculator, HoldStore holds, HeadroomInputs inputs,
                            KeyWorkspaces keyWorkspaces, Clock clock, Duration staleAfter, ForecastService forecasts) {
-        this(budgets, calculator, holds, keyWorkspaces, clock, staleAfter, Optional.of(forecasts));
+        this(budgets, calculator, holds, inputs, keyWorkspaces, clock, staleAfter, Optional.of(forecasts));
     }
 
-    private HeadroomService(BudgetStore budgets, SpendCalculator calculator, HoldStore holds,
+    private HeadroomService(BudgetStore budgets, SpendCalculator calculator, HoldStore holds, HeadroomInputs inputs,
                             KeyWorkspaces keyWorkspaces, Clock clock, Duration staleAfter,
                             Optional<ForecastService> forecasts) {
         this.budgets = Objects.requireNonNull(budgets);
-        this.calculator = Objects.requireNonNull(calculator);
         this.holds = Objects.requireNonNull(holds);
+        this.inputs = Objects.requireNonNull(inputs);
+        this.periodSpend = new PeriodSpendCache(Objects.requireNonNull(calculator));
         this.keyWorkspaces = Objects.requireNonNull(keyWorkspaces);
         this.clock = Objects.requireNonNull(clock);
         this.staleAfter = Objects.requireNonNull(staleAfter);
         this.forecasts = forecasts;
     }
 
+    /** The answer for the budget of this name as stored now; empty when there is none. One read, usually. */
+    public Optional<HeadroomAnswer> answer(String name, BigDecimal estimateUsd) {
+        Instant now = clock.instant();
+        HeadroomInputs.Inputs read = inputs.budget(name);
+        return read.only().map(budget -> {
+            Spend spend = periodSpend.spend(budget, now, read.version());
+            return withForecast(budget, spend, answer(budget, spend, read.ledger(name), estimateUsd, now));
+        });
+    }
+
+    /** The answer for this budget (as given, not as stored) with its holds as stored now. */
     public HeadroomAnswer answer(Budget budget, BigDecimal estimateUsd) {
         Instant now = clock.instant();
-        Spend spend = calculator.spend(budget, now);
-        return withForecast(budget, spend, answer(budget, spend, holds.ledger(budget.name()), estimateUsd, now));
+        HeadroomInputs.Inputs read = inputs.budget(budget.name());
+        Spend spend = periodSpend.spend(budget, now, read.version());
+        return withForecast(budget, spend, answer(budget, spend, read.ledger(budget.name()), estimateUsd, now));
     }
 
     /** Every budget, most constrained first. */
     public List<HeadroomAnswer> answerAll(BigDecimal estimateUsd) {
-        return answers(budgets.list(), estimateUsd);
+        Instant now = clock.instant();
+        HeadroomInputs.Inputs read = inputs.all();
+        return answers(read.budgets(), read, estimateUsd, now);
     }
 
     /** Every budget whose scope contains the run's, most constrained first. */
     public List<HeadroomAnswer> answerFor(RunScope scope, BigDecimal estimateUsd) {
-        return answers(applicable(scope), estimateUsd);
+        Instant now = clock.instant();
+        HeadroomInputs.Inputs read = inputs.all();
+        return answers(read.budgets().stream().filter(budget -> scope.within(budget.scope())).toList(), read,
+                estimateUsd, now);
     }
 
-    private List<HeadroomAnswer> answers(List<Budget> chosen, BigDecimal estimateUsd) {
-        Instant now = clock.instant();
-        Map<String, HoldLedger> ledgers = ledgersOf(chosen);
+    private List<HeadroomAnswer> answers(List<Budget> chosen, HeadroomInputs.Inputs read, BigDecimal estimateUsd,
+                                         Instant now) {
         List<HeadroomAnswer> answers = new ArrayList<>();
         for (Budget budget : chosen) {
-            Spend spend = calculator.spend(budget, now);
-            answers.add(withForecast(budget, spend, answer(budget, spend,
-                    ledgers.getOrDefault(budget.name(), HoldLedger.empty(budget.name())), estimateUsd, now)));
+            Spend spend = periodSpend.spend(budget, now, read.version());
+            answers.add(withForecast(budget, spend, answer(budget, spend, read.ledger(budget.name()), estimateUsd,
+                    now)));
         }
         answers.sort(MOST_CONSTRAINED_FIRST);
         return answers;
@@ -102,8 +125,9 @@ public final class HeadroomService {
                 HoldRules.recentUsd(ledger, spend.period(), spend.dataAsOf()), estimateUsd, now, staleAfter);
     }
 
+    /** The budget's spend in its period at {@code now}, as stored now. */
     public Spend spend(Budget budget, Instant now) {
-        return calculator.spend(budget, now);
+        return periodSpend.spend(budget, now, inputs.version());
     }
 
     /** The ledgers of these budgets: one read for one budget, one Query for several. */

@@ -50,8 +50,17 @@ public final class SpendCalculator {
     }
 
     public Spend spend(Budget budget, Instant now) {
+        return spend(budget, now, watermarks.all());
+    }
+
+    /** The watermarks as stored now: where settled spend ends and how recent the usage is. */
+    public Map<ReportKind, Watermark> watermarks() {
+        return watermarks.all();
+    }
+
+    /** Spend with watermarks already read (several budgets answered at once share one read). */
+    public Spend spend(Budget budget, Instant now, Map<ReportKind, Watermark> marks) {
         PeriodWindow period = budget.currentPeriod(now);
-        Map<ReportKind, Watermark> marks = watermarks.all();
         Optional<Watermark> cost = Optional.ofNullable(marks.get(ReportKind.COST));
         Optional<Watermark> usage = Optional.ofNullable(marks.get(ReportKind.USAGE));
         Optional<LocalDate> settledThrough = budget.scope().estimated()

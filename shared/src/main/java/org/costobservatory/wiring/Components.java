@@ -69,6 +69,7 @@ import org.costobservatory.store.dynamodb.DynamoDbApiKeyStore;
 import org.costobservatory.store.dynamodb.DynamoDbBudgetStore;
 import org.costobservatory.store.dynamodb.DynamoDbCalibrationStore;
 import org.costobservatory.store.dynamodb.DynamoDbEstimateStore;
+import org.costobservatory.store.dynamodb.DynamoDbHeadroomInputs;
 import org.costobservatory.store.dynamodb.DynamoDbHoldStore;
 import org.costobservatory.store.dynamodb.DynamoDbNoticeStore;
 import org.costobservatory.store.dynamodb.DynamoDbProvisionalStore;
@@ -120,9 +121,9 @@ public final class Components {
         this.alertsEnabled = builder.alertsEnabled;
         this.metrics = builder.metrics;
         String table = config.tableName();
-        this.reports = new DynamoDbReportStore(dynamo, table);
+        this.reports = new DynamoDbReportStore(dynamo, table, Sleeper.SYSTEM, clock);
         this.spend = new DynamoDbSpendStore(dynamo, table);
-        this.watermarks = new DynamoDbWatermarkStore(dynamo, table);
+        this.watermarks = new DynamoDbWatermarkStore(dynamo, table, clock);
         this.workspaces = new DynamoDbWorkspaceStore(dynamo, table);
         this.apiKeys = new DynamoDbApiKeyStore(dynamo, table);
         this.budgets = new DynamoDbBudgetStore(dynamo, table);
@@ -140,8 +141,8 @@ public final class Components {
         this.anomalies = new DynamoDbAnomalyStore(dynamo, table);
         this.calculator = new SpendCalculator(spend, watermarks);
         this.forecasts = new ForecastService(spend);
-        this.headroom = new HeadroomService(budgets, calculator, holds, keyWorkspaces(), clock, config.staleAfter(),
-                forecasts);
+        this.headroom = new HeadroomService(budgets, calculator, holds, new DynamoDbHeadroomInputs(dynamo, table),
+                keyWorkspaces(), clock, config.staleAfter(), forecasts);
     }
 
     /** The AWS graph: DynamoDB and SNS from the environment, the admin key from SSM (or ANTHROPIC_ADMIN_KEY). */

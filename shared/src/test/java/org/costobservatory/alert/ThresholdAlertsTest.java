@@ -24,6 +24,10 @@ import org.costobservatory.store.dynamodb.DynamoDbAlertStore;
 import org.costobservatory.testing.DynamoDbLocal;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 /**
  * Threshold alerts on DynamoDB Local with a recording publisher and a clock that only moves when told: once per
@@ -86,6 +90,33 @@ class ThresholdAlertsTest {
             assertThat(record.state()).isEqualTo(AlertRecord.SENT);
             assertThat(record.messageId()).contains("msg-1");
         });
+    }
+
+    @Test
+    void thresholdsSeenSentAreNotReadAgainButANewlyCrossedOneIs() {
+        AtomicInteger reads = new AtomicInteger();
+        DynamoDbLocal local = DynamoDbLocal.shared();
+        String table = local.newTable();
+        store = new DynamoDbAlertStore(local.client(new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof QueryRequest) {
+                    reads.incrementAndGet();
+                }
+            }
+        }), table);
+        ThresholdAlerts alerts = recording();
+        assertThat(alerts.evaluate(answer("5500"))).isEqualTo(1);
+        alerts.evaluate(answer("5600"));   // reads the records once more and finds 50 % sent
+        int before = reads.get();
+
+        assertThat(alerts.evaluate(answer("5700"))).isZero();
+        assertThat(alerts.evaluate(answer("6000"))).isZero();
+        assertThat(reads.get()).as("a sent alert stays sent: nothing to read").isEqualTo(before);
+
+        assertThat(alerts.evaluate(answer("7600"))).isEqualTo(1);
+        assertThat(reads.get()).isGreaterThan(before);
+        assertThat(published).hasSize(2);
     }
 
     @Test

@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 public final class TableDump {
     /** Attributes that legitimately differ between runs that stored the same facts. */
     public static final Set<String> RUN_METADATA = Set.of("generation", "run_id", "fetched_at", "settled_generation",
-            "settled_at", "last_success_at", "last_window_from", "last_window_to", "last_run_id", "version");
+            "settled_at", "last_success_at", "last_window_from", "last_window_to", "last_run_id", "version",
+            "seq");
     private static final Pattern ROW_GENERATION = Pattern.compile("^ROW#[^#]+#");
     private static final Pattern HOUR_GENERATION = Pattern.compile("^usage_h\\d\\d_generation$");
 

@@ -28,6 +28,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  *   <li>read the header; if a newer generation is stored, stop (nothing is written); if the stored content has the
  *       same digest as the new content, stop too: a re-pulled bucket that did not change costs one read and no
  *       writes (its rows, header and rollups already say exactly this);</li>
+ *   <li>everything from here on is one write of the data version ({@link DataVersionWrites}), so headroom answers
+ *       stop reusing spend computed before it;</li>
  *   <li>write the new rows under this run's generation (invisible: readers follow the header);</li>
  *   <li>flip the header to this generation with a write that only succeeds if no newer generation is there; if a
  *       newer run flipped first, delete this run's rows and stop;</li>
@@ -61,12 +63,15 @@ final class BucketReplacement {
     private final String table;
     private final BatchWriter batch;
     private final ScopeRegistry scopes;
+    private final DataVersionWrites versions;
 
-    BucketReplacement(DynamoDbClient dynamo, String table, BatchWriter batch, ScopeRegistry scopes) {
+    BucketReplacement(DynamoDbClient dynamo, String table, BatchWriter batch, ScopeRegistry scopes,
+                      DataVersionWrites versions) {
         this.dynamo = dynamo;
         this.table = table;
         this.batch = batch;
         this.scopes = scopes;
+        this.versions = versions;
     }
 
     /** @return true when this run's rows are now the stored ones (or already were) */
@@ -79,6 +84,11 @@ final class BucketReplacement {
         if (header != null && bucket.digest().equals(Items.str(header, DIGEST))) {
             return true;
         }
+        return versions.during(() -> write(bucket, run, rollupUpdate, header));
+    }
+
+    private <R> boolean write(Bucket<R> bucket, RunInfo run, RollupUpdate<R> rollupUpdate,
+                              Map<String, AttributeValue> header) {
         List<WriteRequest> puts = new ArrayList<>(bucket.rows().size());
         for (Map<String, AttributeValue> row : bucket.rows()) {
             puts.add(WriteRequest.builder().putRequest(PutRequest.builder().item(row).build()).build());

@@ -31,7 +31,7 @@ public final class DynamoDbCalibrationStore implements CalibrationStore {
         this.dynamo = Objects.requireNonNull(dynamo);
         this.table = Objects.requireNonNull(table);
         this.replacement = new BucketReplacement(dynamo, table, new BatchWriter(dynamo, table, sleeper),
-                new ScopeRegistry(dynamo, table));
+                new ScopeRegistry(dynamo, table), DataVersionWrites.UNVERSIONED);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.costobservatory.store.dynamodb;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -34,16 +35,23 @@ public final class DynamoDbReportStore implements ReportStore {
     private final DynamoDbClient dynamo;
     private final String table;
     private final BucketReplacement replacement;
+    private final DataVersionWrites versions;
 
     public DynamoDbReportStore(DynamoDbClient dynamo, String table) {
         this(dynamo, table, Sleeper.SYSTEM);
     }
 
     public DynamoDbReportStore(DynamoDbClient dynamo, String table, Sleeper sleeper) {
+        this(dynamo, table, sleeper, Clock.systemUTC());
+    }
+
+    /** @param clock when a write starts, for the data version (see {@link DataVersionWrites}) */
+    public DynamoDbReportStore(DynamoDbClient dynamo, String table, Sleeper sleeper, Clock clock) {
         this.dynamo = Objects.requireNonNull(dynamo);
         this.table = Objects.requireNonNull(table);
+        this.versions = DataVersionWrites.of(dynamo, table, clock);
         this.replacement = new BucketReplacement(dynamo, table, new BatchWriter(dynamo, table, sleeper),
-                new ScopeRegistry(dynamo, table));
+                new ScopeRegistry(dynamo, table), versions);
     }
 
     @Override
@@ -109,14 +117,16 @@ public final class DynamoDbReportStore implements ReportStore {
     public boolean repriceHour(SpendScope scope, Instant hourStart, String generation,
                                Map<String, HourSpend> byModel) {
         return Dynamo.call("re-price hour " + hourStart + " of " + scope.text(), () -> {
-            try {
-                dynamo.updateItem(SpendRollupMapper.repriceUpdate(table, scope,
-                        hourStart.atOffset(ZoneOffset.UTC).toLocalDate(), hourStart.atOffset(ZoneOffset.UTC).getHour(),
-                        byModel, generation));
-                return true;
-            } catch (ConditionalCheckFailedException newerRunStoredTheHour) {
-                return false;
-            }
+            return versions.during(() -> {
+                try {
+                    dynamo.updateItem(SpendRollupMapper.repriceUpdate(table, scope,
+                            hourStart.atOffset(ZoneOffset.UTC).toLocalDate(),
+                            hourStart.atOffset(ZoneOffset.UTC).getHour(), byModel, generation));
+                    return true;
+                } catch (ConditionalCheckFailedException newerRunStoredTheHour) {
+                    return false;
+                }
+            });
         });
     }
 

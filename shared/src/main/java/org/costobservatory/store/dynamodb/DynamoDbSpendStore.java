@@ -33,7 +33,8 @@ public final class DynamoDbSpendStore implements SpendStore {
                     .keyConditionExpression("pk = :pk AND sk BETWEEN :from AND :to")
                     .expressionAttributeValues(Map.of(":pk", s(Keys.spend(scope)), ":from", s(from.toString()),
                             ":to", s(toInclusive.toString())))
-                    .build();
+                    // Strongly consistent: headroom keeps what it computes from this until the data version moves.
+                    .consistentRead(true).build();
             List<DailySpend> days = new ArrayList<>();
             for (QueryResponse page : dynamo.queryPaginator(request)) {
                 for (Map<String, AttributeValue> item : page.items()) {

@@ -3,6 +3,7 @@ package org.costobservatory.store.dynamodb;
 import static org.costobservatory.store.dynamodb.Items.n;
 import static org.costobservatory.store.dynamodb.Items.s;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.EnumMap;
@@ -24,10 +25,17 @@ public final class DynamoDbWatermarkStore implements WatermarkStore {
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final DataVersionWrites versions;
 
     public DynamoDbWatermarkStore(DynamoDbClient dynamo, String table) {
+        this(dynamo, table, Clock.systemUTC());
+    }
+
+    /** @param clock when a write starts, for the data version (see {@link DataVersionWrites}) */
+    public DynamoDbWatermarkStore(DynamoDbClient dynamo, String table, Clock clock) {
         this.dynamo = Objects.requireNonNull(dynamo);
         this.table = Objects.requireNonNull(table);
+        this.versions = DataVersionWrites.of(dynamo, table, clock);
     }
 
     @Override
@@ -92,14 +100,20 @@ public final class DynamoDbWatermarkStore implements WatermarkStore {
                     condition = "attribute_not_exists(stored_through)";
                 }
                 String expression = update;
-                try {
-                    dynamo.updateItem(b -> b.tableName(table)
-                            .key(Dynamo.key(Keys.WATERMARK, Keys.watermark(report)))
-                            .updateExpression(expression).conditionExpression(condition)
-                            .expressionAttributeNames(names).expressionAttributeValues(values));
+                // Headroom's spend rests on the marks (settled through, data as of): a data version write.
+                boolean moved = versions.during(() -> {
+                    try {
+                        dynamo.updateItem(b -> b.tableName(table)
+                                .key(Dynamo.key(Keys.WATERMARK, Keys.watermark(report)))
+                                .updateExpression(expression).conditionExpression(condition)
+                                .expressionAttributeNames(names).expressionAttributeValues(values));
+                        return true;
+                    } catch (ConditionalCheckFailedException concurrentRunMovedIt) {
+                        return false;   // read again and decide again
+                    }
+                });
+                if (moved) {
                     return to;
-                } catch (ConditionalCheckFailedException concurrentRunMovedIt) {
-                    // Read again and decide again.
                 }
             }
             throw new StoreUnavailableException("the " + report.id() + " watermark kept changing under "

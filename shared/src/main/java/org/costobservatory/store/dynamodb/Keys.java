@@ -23,6 +23,7 @@ import org.costobservatory.domain.SpendScope;
  * SPEND#workspace:wrkspc_1   2026-08-10               per-day rollup of one scope
  * SCOPES                     workspace:wrkspc_1       registry of rollup scopes
  * WATERMARK                  cost | usage             progress of a report
+ * VERSION                    data                     version of the rollups and watermarks: seq, writes in flight
  * WORKSPACE                  wrkspc_1                 workspace name
  * API_KEY                    apikey_01                API key name, status and workspace (headroom finds a key's workspace here when it has no usage)
  * BUDGET                     team-agents              a budget
@@ -47,6 +48,8 @@ public final class Keys {
     public static final String ROW_PREFIX = "ROW#";
     public static final String SCOPES = "SCOPES";
     public static final String WATERMARK = "WATERMARK";
+    public static final String VERSION = "VERSION";
+    public static final String DATA_VERSION = "data";
     public static final String WORKSPACE = "WORKSPACE";
     public static final String API_KEY = "API_KEY";
     public static final String BUDGET = "BUDGET";
