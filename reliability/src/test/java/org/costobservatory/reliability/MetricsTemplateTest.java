@@ -178,6 +178,39 @@ class MetricsTemplateTest {
     }
 
     @Test
+    void withoutOperatorMetricsNothingIsLeftReadingThem() throws Exception {
+        JsonNode template = TemplateSecurityTest.template();
+        assertThat(stranded(template)).isEmpty();
+        assertThat(template.at("/Conditions/HasOperatorMetrics").toString()).as("!Equals [!Ref OperatorMetrics, true]")
+                .isEqualTo("[\"OperatorMetrics\",\"true\"]");
+        assertThat(template.at("/Globals/Function/Environment/Variables/METRICS_ENABLED").asText())
+                .as("the functions are told").isEqualTo("OperatorMetrics");
+        assertThat(template.at("/Outputs/DashboardUrl/Condition").asText()).isEqualTo("HasOperatorMetrics");
+
+        String text = new String(java.nio.file.Files.readAllBytes(TemplateSecurityTest.TEMPLATE),
+                StandardCharsets.UTF_8);
+        String guard = "    Type: AWS::CloudWatch::Alarm\n    Condition: HasOperatorMetrics\n";
+        assertThat(text).contains(guard);
+        JsonNode weakened = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(
+                text.replace(guard, "    Type: AWS::CloudWatch::Alarm\n"));
+        assertThat(stranded(weakened)).containsExactly("DataStaleAlarm");
+    }
+
+    /** Resources that read the stack's own metrics but stay when OperatorMetrics is false. */
+    private static Set<String> stranded(JsonNode template) throws Exception {
+        Set<String> stranded = new TreeSet<>();
+        for (Use use : uses(template)) {
+            String resource = use.where().split(" ")[0];
+            if (use.metric().namespace().equals(NAMESPACE)
+                    && !"HasOperatorMetrics".equals(template.path("Resources").path(resource).path("Condition")
+                    .asText())) {
+                stranded.add(resource);
+            }
+        }
+        return stranded;
+    }
+
+    @Test
     void aMisspelledOrMisdimensionedMetricIsCaught() throws Exception {
         String text = new String(java.nio.file.Files.readAllBytes(TemplateSecurityTest.TEMPLATE),
                 StandardCharsets.UTF_8);

@@ -37,6 +37,7 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
     public static final String RUN_CLASS_DEFAULT_USD = "RUN_CLASS_DEFAULT_USD";
     public static final String DRIFT_ALERT_PERCENT = "DRIFT_ALERT_PERCENT";
     public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
+    public static final String METRICS_ENABLED = "METRICS_ENABLED";
     public static final String ANOMALY_FLOOR_USD = "ANOMALY_FLOOR_USD";
     /** A doubling below this much a day is not worth a message (README, "Anomalies"). */
     public static final BigDecimal DEFAULT_ANOMALY_FLOOR_USD = BigDecimal.TEN;
@@ -105,6 +106,21 @@ public record Config(String tableName, URI adminBaseUrl, Optional<String> adminK
                     + "with AWS/, got '" + namespace + "'");
         }
         return namespace;
+    }
+
+    /**
+     * Whether the functions write their CloudWatch metrics: {@code METRICS_ENABLED}, {@code true} (the default) or
+     * {@code false}. The template's {@code OperatorMetrics} sets it, because each metric is billed by the month.
+     */
+    public boolean metricsEnabled() {
+        Optional<String> value = optional(environment, METRICS_ENABLED);
+        if (value.isEmpty() || "true".equals(value.get())) {
+            return true;
+        }
+        if ("false".equals(value.get())) {
+            return false;
+        }
+        throw new ConfigException(METRICS_ENABLED + " must be true or false, got '" + value.get() + "'");
     }
 
     /** Ingest runs need the admin key from one of two places; fail at init if neither is set. */

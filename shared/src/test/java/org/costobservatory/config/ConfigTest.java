@@ -132,4 +132,14 @@ class ConfigTest {
         assertThat(text).doesNotContain(key).doesNotContain("hooks.slack.com").contains("adminKey=(set)")
                 .contains("table=observatory");
     }
+
+    @Test
+    void metricsAreOnUnlessTheStackSwitchedThemOff() {
+        assertThat(Config.fromEnv(env()).metricsEnabled()).isTrue();
+        assertThat(Config.fromEnv(env("METRICS_ENABLED", "true")).metricsEnabled()).isTrue();
+        assertThat(Config.fromEnv(env("METRICS_ENABLED", "false")).metricsEnabled()).isFalse();
+        assertThatThrownBy(() -> Config.fromEnv(env("METRICS_ENABLED", "no")).metricsEnabled())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("METRICS_ENABLED")
+                .hasMessageContaining("'no'");
+    }
 }

@@ -273,6 +273,22 @@ class UsageReportJobTest {
                 Duration.between(hour("2026-08-13T22:00:00Z"), before).toSeconds() / 60.0);
     }
 
+    @Test
+    void aStackDeployedWithoutOperatorMetricsWritesNone() throws Exception {
+        List<String> lines = new ArrayList<>();
+        Map<String, String> env = Map.of("TABLE_NAME", components.config().tableName(),
+                "AWS_ENDPOINT_URL_DYNAMODB", DynamoDbLocal.shared().endpoint().toString(), "AWS_REGION", "us-east-1",
+                "ANTHROPIC_ADMIN_KEY", KEY, "ANTHROPIC_ADMIN_BASE_URL", "http://127.0.0.1:1",
+                "METRICS_NAMESPACE", "CostObservatory/test-stack", "METRICS_ENABLED", "false");
+        UsageReportHandler handler = new UsageReportHandler(Functions.ingest(ReportKind.USAGE, env, lines::add));
+
+        assertThatThrownBy(() -> handler.handleRequest(new ByteArrayInputStream(Files.readAllBytes(Path.of(getClass()
+                .getResource("/events/usage-report-scheduled.json").toURI()))), new ByteArrayOutputStream(),
+                new TestContext(21_000))).isInstanceOf(RuntimeException.class);
+
+        assertThat(lines).as("not even the data lag, which every run writes when metrics are on").isEmpty();
+    }
+
     private static JsonNode metric(List<String> lines, String name) throws Exception {
         for (String line : lines) {
             JsonNode document = Json.mapper().readTree(line);
