@@ -81,7 +81,8 @@ class TemplateSecurityTest {
                 "GET /v1/holds", "DELETE /v1/holds/*", "POST /v1/holds/*/settle", "GET /v1/health");
         assertThat(policies.get("BudgetAdminAccessPolicy")).containsExactlyInAnyOrder("GET /v1/budgets",
                 "GET /v1/budgets/*", "PUT /v1/budgets/*", "DELETE /v1/budgets/*", "GET /v1/budgets/*/history",
-                "GET /v1/alerts", "GET /v1/reports/costs", "GET /v1/reports/usage", "GET /");
+                "GET /v1/alerts", "GET /v1/reports/costs", "GET /v1/reports/usage", "GET /v1/reconciliation",
+                "POST /v1/estimates", "GET /v1/insights", "GET /v1/anomalies", "GET /");
         java.util.Set<String> both = new java.util.TreeSet<>(policies.get("EngineAccessPolicy"));
         both.addAll(policies.get("BudgetAdminAccessPolicy"));
         assertThat(both).isEqualTo(TemplateReview.routes(template));
