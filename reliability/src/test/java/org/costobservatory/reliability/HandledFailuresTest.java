@@ -89,7 +89,7 @@ class HandledFailuresTest {
         assertThat(summary[0].bucketsStored()).isEqualTo(3);
         assertThat(summary[0].failuresHandled()).containsExactly("api_keys_refresh");
         assertThat(HandledFailures.count(HandledFailures.Kind.API_KEYS_REFRESH)).isEqualTo(before + 1);
-        assertThat(lines).anySatisfy(line -> assertThat(line).contains("could not refresh the API keys' workspaces",
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("could not refresh the API keys (names, workspaces)",
                 "\"failure_handled\":\"api_keys_refresh\"", "PermissionException"));
     }
 
