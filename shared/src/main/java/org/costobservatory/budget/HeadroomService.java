@@ -15,6 +15,7 @@ import org.costobservatory.domain.Budget;
 import org.costobservatory.domain.Money;
 import org.costobservatory.domain.RunScope;
 import org.costobservatory.store.BudgetStore;
+import org.costobservatory.store.DataVersion;
 import org.costobservatory.store.HeadroomInputs;
 import org.costobservatory.store.HoldLedger;
 import org.costobservatory.store.HoldStore;
@@ -75,7 +76,8 @@ public final class HeadroomService {
         HeadroomInputs.Inputs read = inputs.budget(name);
         return read.only().map(budget -> {
             Spend spend = periodSpend.spend(budget, now, read.version());
-            return withForecast(budget, spend, answer(budget, spend, read.ledger(name), estimateUsd, now));
+            return withForecast(budget, spend, read.version(), now, answer(budget, spend, read.ledger(name),
+                    estimateUsd, now));
         });
     }
 
@@ -84,7 +86,8 @@ public final class HeadroomService {
         Instant now = clock.instant();
         HeadroomInputs.Inputs read = inputs.budget(budget.name());
         Spend spend = periodSpend.spend(budget, now, read.version());
-        return withForecast(budget, spend, answer(budget, spend, read.ledger(budget.name()), estimateUsd, now));
+        return withForecast(budget, spend, read.version(), now, answer(budget, spend, read.ledger(budget.name()),
+                estimateUsd, now));
     }
 
     /** Every budget, most constrained first. */
@@ -107,16 +110,21 @@ public final class HeadroomService {
         List<HeadroomAnswer> answers = new ArrayList<>();
         for (Budget budget : chosen) {
             Spend spend = periodSpend.spend(budget, now, read.version());
-            answers.add(withForecast(budget, spend, answer(budget, spend, read.ledger(budget.name()), estimateUsd,
-                    now)));
+            answers.add(withForecast(budget, spend, read.version(), now, answer(budget, spend,
+                    read.ledger(budget.name()), estimateUsd, now)));
         }
         answers.sort(MOST_CONSTRAINED_FIRST);
         return answers;
     }
 
-    /** The forecast informs; it never changes the decision. A hold's decision needs none, so it reads no history. */
-    private HeadroomAnswer withForecast(Budget budget, Spend spend, HeadroomAnswer answer) {
-        return forecasts.map(service -> answer.withForecast(service.forecast(budget, spend))).orElse(answer);
+    /**
+     * The forecast informs; it never changes the decision. Its history is kept per data version, like the period's
+     * spend. A hold's decision needs none, so it reads no history.
+     */
+    private HeadroomAnswer withForecast(Budget budget, Spend spend, DataVersion version, Instant now,
+                                        HeadroomAnswer answer) {
+        return forecasts.map(service -> answer.withForecast(service.forecast(budget, spend, version, now)))
+                .orElse(answer);
     }
 
     /** The answer from spend and a ledger already read. */

@@ -17,6 +17,7 @@ import org.costobservatory.domain.BudgetScope;
 import org.costobservatory.domain.SpendScope;
 import org.costobservatory.store.DailySpend;
 import org.costobservatory.store.HourSpend;
+import org.costobservatory.store.DataVersion;
 import org.costobservatory.store.SpendStore;
 import org.junit.jupiter.api.Test;
 
@@ -85,17 +86,30 @@ class ForecastServiceTest {
         ForecastService service = new ForecastService(store);
         Budget budget = budget(BudgetPeriod.MONTHLY, BudgetScope.ORGANISATION);
         Instant asOf = Instant.parse("2026-11-20T10:00:00Z");
+        Instant now = asOf.plusSeconds(600);
+        DataVersion version = new DataVersion(7, Map.of());
 
-        Forecast first = service.forecast(budget, spend(budget, asOf, "17000"));
+        Forecast first = service.forecast(budget, spend(budget, asOf, "17000"), version, now);
         for (int i = 0; i < 50; i++) {
-            assertThat(service.forecast(budget, spend(budget, asOf, "17000"))).isEqualTo(first);
+            assertThat(service.forecast(budget, spend(budget, asOf, "17000"), version, now)).isEqualTo(first);
         }
         assertThat(store.reads).containsExactly("org 2026-09-25..2026-11-19");
 
-        // WHEN the next hourly run stores an hour, THEN the history is read again, once
-        service.forecast(budget, spend(budget, asOf.plusSeconds(3600), "17100"));
-        service.forecast(budget, spend(budget, asOf.plusSeconds(3600), "17100"));
+        // WHEN a settled day is restated (same watermarks, a new data version), THEN the history is read again, once
+        service.forecast(budget, spend(budget, asOf, "17000"), new DataVersion(9, Map.of()), now);
+        service.forecast(budget, spend(budget, asOf, "17000"), new DataVersion(9, Map.of()), now);
         assertThat(store.reads).hasSize(2);
+
+        // WHEN the next hourly run stores an hour, THEN it is read again, once
+        service.forecast(budget, spend(budget, asOf.plusSeconds(3600), "17100"), new DataVersion(11, Map.of()), now);
+        service.forecast(budget, spend(budget, asOf.plusSeconds(3600), "17100"), new DataVersion(11, Map.of()), now);
+        assertThat(store.reads).hasSize(3);
+
+        // WHILE a write is in flight, THEN it is read every time and nothing is kept
+        DataVersion writing = new DataVersion(12, Map.of("w1", now.minusSeconds(5)));
+        service.forecast(budget, spend(budget, asOf.plusSeconds(3600), "17100"), writing, now);
+        service.forecast(budget, spend(budget, asOf.plusSeconds(3600), "17100"), writing, now);
+        assertThat(store.reads).hasSize(5);
     }
 
     @Test
