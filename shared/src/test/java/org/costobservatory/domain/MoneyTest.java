@@ -55,7 +55,9 @@ class MoneyTest {
             "1.005 | $1.01",
             "1234.5 | $1,234.50",
             "1234567890123.455 | $1,234,567,890,123.46",
-            "-0.145 | -$0.15"
+            "-0.145 | -$0.15",
+            "0 | $0.00",
+            "-0.004 | $0.00"
     })
     void messagesShowRoundedDollars(String usd, String text) {
         assertThat(Money.format(new BigDecimal(usd))).isEqualTo(text);
