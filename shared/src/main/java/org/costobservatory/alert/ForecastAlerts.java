@@ -1,9 +1,11 @@
 package org.costobservatory.alert;
 
+import java.math.BigDecimal;
 import java.util.Objects;
 import org.costobservatory.budget.Forecast;
 import org.costobservatory.budget.HeadroomAnswer;
 import org.costobservatory.domain.Budget;
+import org.costobservatory.store.AlertStore;
 
 /**
  * Warns once per (budget, period) when the end-of-period forecast first reaches the limit while spend is still
@@ -15,10 +17,15 @@ import org.costobservatory.domain.Budget;
 public final class ForecastAlerts implements AlertEvaluation {
     static final double RUN_RATE_MIN_COVERED = 0.25;
 
-    private final OnceNotices notices;
+    private static final BigDecimal LIMIT_PERCENT = BigDecimal.valueOf(100);
 
-    public ForecastAlerts(OnceNotices notices) {
+    private final OnceNotices notices;
+    private final AlertStore alerts;
+
+    /** @param alerts the period's threshold alerts: once the limit itself alerted, its forecast says nothing new */
+    public ForecastAlerts(OnceNotices notices, AlertStore alerts) {
         this.notices = Objects.requireNonNull(notices);
+        this.alerts = Objects.requireNonNull(alerts);
     }
 
     /** @return 1 when this call sent the warning, else 0 */
@@ -34,6 +41,19 @@ public final class ForecastAlerts implements AlertEvaluation {
                 && NoticeMessages.covered(answer) < RUN_RATE_MIN_COVERED) {
             return 0;
         }
+        if (limitAlerted(answer)) {
+            return 0;
+        }
         return notices.send(NoticeMessages.forecastKey(answer), () -> NoticeMessages.forecast(answer)) ? 1 : 0;
+    }
+
+    /**
+     * Whether the period already alerted at 100 % or more: spend restated below the limit afterwards would otherwise
+     * bring a warning that the limit will be reached, after the message that it was. One read, only when a warning
+     * would go out.
+     */
+    private boolean limitAlerted(HeadroomAnswer answer) {
+        return alerts.period(answer.budget().name(), answer.period().key()).stream()
+                .anyMatch(record -> record.sent() && record.thresholdPercent().compareTo(LIMIT_PERCENT) >= 0);
     }
 }

@@ -331,7 +331,7 @@ public final class Components {
         }
         ResetNotices resets = resetNotices();
         AlertEvaluation thresholdsAndForecasts = AlertEvaluation.all(thresholdAlerts(),
-                new ForecastAlerts(onceNotices()));
+                new ForecastAlerts(onceNotices(), alerts));
         return new BudgetAlerts(headroom, answer -> resets.evaluate(answer) + thresholdsAndForecasts.evaluate(answer),
                 metrics);
     }

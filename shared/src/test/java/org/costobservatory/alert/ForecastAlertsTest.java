@@ -121,10 +121,32 @@ class ForecastAlertsTest {
     }
 
     @Test
+    void noWarningAfterTheLimitItselfAlertedInThePeriodEvenWhenSpendIsRestatedBelowIt() {
+        // GIVEN the period's 100 % alert went out, and spend was then restated to 60 % with a forecast above the limit
+        Components components = components();
+        OnceNotices notices = new OnceNotices(new DynamoDbNoticeStore(DynamoDbLocal.shared().client(), table),
+                new SnsAlertPublisher(inbox.sns(), inbox.topicArn()), clock, Duration.ofMinutes(5));
+        ForecastAlerts alerts = new ForecastAlerts(notices, components.alerts());
+        HeadroomAnswer restated = answer("60", Instant.parse("2026-11-05T00:00:00Z"), Forecast.WEEKLY_TREND);
+        Instant at = Instant.parse("2026-11-03T00:00:00Z");
+        List<org.costobservatory.store.AlertRecord> claims = List.of(new org.costobservatory.store.AlertRecord(
+                restated.budget().name(), restated.period().key(), restated.period().startText(),
+                restated.period().endText(), "UTC", BigDecimal.valueOf(100),
+                org.costobservatory.store.AlertRecord.CLAIMED, "owner", at.plusSeconds(300), at, Optional.empty(),
+                Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty()));
+        components.alerts().claim(claims, at);
+        components.alerts().markSent(claims, "owner", "message-0", "subject", at);
+
+        // WHEN the forecast is evaluated, THEN nothing is sent: the limit was already announced as reached
+        assertThat(alerts.evaluate(restated)).isZero();
+    }
+
+    @Test
     void aRunRateWarnsOnlyOnceItCoversAQuarterOfThePeriodAndNeverOnceTheLimitIsSpent() {
         OnceNotices notices = new OnceNotices(new DynamoDbNoticeStore(DynamoDbLocal.shared().client(), table),
                 new SnsAlertPublisher(inbox.sns(), inbox.topicArn()), clock, Duration.ofMinutes(5));
-        ForecastAlerts alerts = new ForecastAlerts(notices);
+        ForecastAlerts alerts = new ForecastAlerts(notices, components().alerts());
 
         assertThat(alerts.evaluate(answer("10", Instant.parse("2026-11-05T00:00:00Z"), Forecast.RUN_RATE)))
                 .as("4 of 30 days covered").isZero();
