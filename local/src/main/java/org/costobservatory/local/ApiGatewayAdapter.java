@@ -1,10 +1,12 @@
 package org.costobservatory.local;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -16,18 +18,19 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.costobservatory.json.Json;
 import org.costobservatory.log.Log;
 
 /**
- * Serves a Lambda API handler on a loopback port: each HTTP request becomes the {@code APIGatewayV2HTTPEvent}
- * (payload version 2.0) that API Gateway would send, and the handler's response goes back unchanged. There is no
+ * Serves a Lambda API handler on a loopback port: each HTTP request becomes the JSON event (HTTP API, payload
+ * version 2.0) that API Gateway would send, and the handler's response object becomes the HTTP response. There is no
  * authorisation; the server listens on 127.0.0.1 only, and {@link LoopbackGuard} refuses what a web page could send
  * it (a foreign {@code Host}, a cross-site write, a body that is not JSON) before the handler is called.
  */
@@ -39,11 +42,10 @@ public final class ApiGatewayAdapter implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler;
+    private final RequestStreamHandler handler;
     private final LoopbackGuard guard;
 
-    public ApiGatewayAdapter(int port, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler,
-                             int threads) throws IOException {
+    public ApiGatewayAdapter(int port, RequestStreamHandler handler, int threads) throws IOException {
         this.handler = handler;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
         this.executor = Executors.newFixedThreadPool(threads, runnable -> {
@@ -86,13 +88,16 @@ public final class ApiGatewayAdapter implements AutoCloseable {
                         refusal.get().body());
                 return;
             }
-            APIGatewayV2HTTPResponse response = handler.handleRequest(toEvent(exchange, body),
-                    new LocalLambdaContext("budget-check", Duration.ofSeconds(29)));
-            byte[] out = response.getBody() == null ? new byte[0]
-                    : response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
-                    : response.getBody().getBytes(StandardCharsets.UTF_8);
-            send(exchange, response.getStatusCode(), response.getHeaders() == null ? Map.of() : response.getHeaders(),
-                    out);
+            ByteArrayOutputStream output = new ByteArrayOutputStream();
+            handler.handleRequest(new ByteArrayInputStream(Json.mapper().writeValueAsBytes(toEvent(exchange, body))),
+                    output, new LocalLambdaContext("budget-check", Duration.ofSeconds(29)));
+            JsonNode response = Json.mapper().readTree(output.toByteArray());
+            String text = response.path("body").asText("");
+            byte[] out = response.path("isBase64Encoded").asBoolean(false) ? Base64.getDecoder().decode(text)
+                    : text.getBytes(StandardCharsets.UTF_8);
+            Map<String, String> headers = new LinkedHashMap<>();
+            response.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
+            send(exchange, response.path("statusCode").asInt(502), headers, out);
         } catch (RuntimeException e) {
             LOG.error("local API adapter failed", e);
         }
@@ -106,12 +111,12 @@ public final class ApiGatewayAdapter implements AutoCloseable {
         return headers;
     }
 
-    static APIGatewayV2HTTPEvent toEvent(HttpExchange exchange, byte[] body) {
+    static ObjectNode toEvent(HttpExchange exchange, byte[] body) {
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
         String path = exchange.getRequestURI().getRawPath();
         String query = exchange.getRequestURI().getRawQuery();
         Map<String, String> headers = headers(exchange);
-        Map<String, String> parameters = new HashMap<>();
+        Map<String, String> parameters = new LinkedHashMap<>();
         if (query != null && !query.isEmpty()) {
             for (String pair : query.split("&")) {
                 int eq = pair.indexOf('=');
@@ -124,26 +129,45 @@ public final class ApiGatewayAdapter implements AutoCloseable {
         boolean text = body.length == 0 || contentType.isEmpty() || contentType.contains("json")
                 || contentType.startsWith("text/");
         Instant now = Instant.now();
-        String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
-        APIGatewayV2HTTPEvent.RequestContext.Http http = APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                .withMethod(method).withPath(path).withProtocol(exchange.getProtocol()).withSourceIp(sourceIp)
-                .withUserAgent(headers.getOrDefault("user-agent", "")).build();
-        APIGatewayV2HTTPEvent.RequestContext context = APIGatewayV2HTTPEvent.RequestContext.builder()
-                .withAccountId("local").withApiId("local").withDomainName("127.0.0.1").withDomainPrefix("local")
-                .withHttp(http).withRequestId(UUID.randomUUID().toString()).withRouteKey(method + " " + path)
-                .withStage("$default").withTime(REQUEST_TIME.format(now)).withTimeEpoch(now.toEpochMilli()).build();
-        return APIGatewayV2HTTPEvent.builder()
-                .withVersion("2.0").withRouteKey(method + " " + path).withRawPath(path)
-                .withRawQueryString(query == null ? "" : query).withHeaders(headers)
-                .withQueryStringParameters(parameters.isEmpty() ? null : parameters)
-                .withCookies(headers.containsKey("cookie") ? List.of(headers.get("cookie").split("; ")) : null)
-                .withRequestContext(context)
-                .withBody(body.length == 0 ? null : text ? new String(body, StandardCharsets.UTF_8)
-                        : Base64.getEncoder().encodeToString(body))
-                .withIsBase64Encoded(!text)
-                .build();
+        ObjectNode event = Json.mapper().createObjectNode();
+        event.put("version", "2.0");
+        event.put("routeKey", method + " " + path);
+        event.put("rawPath", path);
+        event.put("rawQueryString", query == null ? "" : query);
+        if (headers.containsKey("cookie")) {
+            var cookies = event.putArray("cookies");
+            for (String cookie : headers.get("cookie").split("; ")) {
+                cookies.add(cookie);
+            }
+        }
+        ObjectNode eventHeaders = event.putObject("headers");
+        headers.forEach(eventHeaders::put);
+        if (!parameters.isEmpty()) {
+            ObjectNode eventParameters = event.putObject("queryStringParameters");
+            parameters.forEach(eventParameters::put);
+        }
+        ObjectNode context = event.putObject("requestContext");
+        context.put("accountId", "local");
+        context.put("apiId", "local");
+        context.put("domainName", "127.0.0.1");
+        context.put("domainPrefix", "local");
+        ObjectNode http = context.putObject("http");
+        http.put("method", method);
+        http.put("path", path);
+        http.put("protocol", exchange.getProtocol());
+        http.put("sourceIp", exchange.getRemoteAddress().getAddress().getHostAddress());
+        http.put("userAgent", headers.getOrDefault("user-agent", ""));
+        context.put("requestId", UUID.randomUUID().toString());
+        context.put("routeKey", method + " " + path);
+        context.put("stage", "$default");
+        context.put("time", REQUEST_TIME.format(now));
+        context.put("timeEpoch", now.toEpochMilli());
+        if (body.length > 0) {
+            event.put("body", text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body));
+        }
+        event.put("isBase64Encoded", !text);
+        return event;
     }
-
 
     private static void send(HttpExchange exchange, int status, Map<String, String> headers, byte[] body)
             throws IOException {

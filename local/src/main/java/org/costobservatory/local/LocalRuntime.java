@@ -16,14 +16,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.costobservatory.alert.AlertPublisher;
-import org.costobservatory.alert.SnsAlertPublisher;
 import org.costobservatory.api.ApiRouter;
 import org.costobservatory.config.Config;
 import org.costobservatory.functions.budgetcheck.BudgetCheckHandler;
 import org.costobservatory.local.demo.DemoAdminApi;
 import org.costobservatory.local.demo.DemoOrganisation;
-import org.costobservatory.wiring.AwsClients;
 import org.costobservatory.wiring.Components;
+import org.costobservatory.wiring.SnsAlertPublisher;
 
 /**
  * One machine's Cost Observatory: the store (DynamoDB Local embedded in a data directory, or a deployed stack's
@@ -135,11 +134,11 @@ final class LocalRuntime implements AutoCloseable {
      */
     private static AlertPublisher publisher(Config config, Options options, PrintStream console, Clock clock) {
         if (options.alertTopic().isPresent()) {
-            return new SnsAlertPublisher(AwsClients.sns(config.environment()), options.alertTopic().get());
+            return SnsAlertPublisher.fromEnvironment(config.environment(), options.alertTopic().get());
         }
         String endpoint = config.environment().get("AWS_ENDPOINT_URL_SNS");
         if (endpoint != null && !endpoint.isBlank() && config.alertTopicArn().isPresent()) {
-            return new SnsAlertPublisher(AwsClients.sns(config.environment()), config.alertTopicArn().get());
+            return SnsAlertPublisher.fromEnvironment(config.environment(), config.alertTopicArn().get());
         }
         return new LocalAlertPublisher(options.dataDir().resolve("alerts.log"), console, options.slackWebhook(),
                 clock);

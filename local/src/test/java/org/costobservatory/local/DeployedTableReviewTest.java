@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.costobservatory.alert.SnsAlertPublisher;
 import org.costobservatory.config.Config;
 import org.costobservatory.domain.Budget;
 import org.costobservatory.domain.BudgetPeriod;
@@ -54,7 +53,7 @@ class DeployedTableReviewTest {
         table = local.newTable();
         inbox = new AlertInbox(MotoServer.shared());
         stack = Components.builder(Config.fromEnv(Map.of("TABLE_NAME", table))).dynamo(local.client()).clock(CLOCK)
-                .alertPublisher(new SnsAlertPublisher(inbox.sns(), inbox.topicArn())).build();
+                .alertPublisher(inbox.publisher()).build();
         LocalDate day = LocalDate.parse("2026-11-20");
         stack.reports().replaceCostDay(new CostDay(day, List.of(new CostRow(day, null, "Claude Opus 4.6 Usage - "
                 + "Output Tokens", "tokens", "claude-opus-4-6", "standard", "output_tokens", "0-200k", "global", "USD",

@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.costobservatory.alert.AlertMessage;
 import org.costobservatory.alert.AlertPublisher;
-import org.costobservatory.alert.SnsAlertPublisher;
 import org.costobservatory.alert.ThresholdAlerts;
 import org.costobservatory.anthropic.FakeAdminApi;
 import org.costobservatory.anthropic.RetryPolicy;
@@ -35,16 +34,12 @@ import org.costobservatory.store.AlertRecord;
 import org.costobservatory.testing.AlertInbox;
 import org.costobservatory.testing.DynamoDbLocal;
 import org.costobservatory.testing.MotoServer;
+import org.costobservatory.wiring.SnsAlertPublisher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * Cases 12 to 15: each (budget, period, threshold) is published at most once, observed as real SNS messages
@@ -62,7 +57,7 @@ class AlertFaultsTest {
     @BeforeEach
     void setUp() {
         inbox = new AlertInbox(MotoServer.shared());
-        sns = new SnsAlertPublisher(inbox.sns(), inbox.topicArn());
+        sns = inbox.publisher();
     }
 
     @AfterEach
@@ -189,17 +184,13 @@ class AlertFaultsTest {
     @Test
     void case14_aFailedPublishFailsTheRunVisiblyAndIsSentAfterTheLease() {
         AtomicInteger failures = new AtomicInteger(1);
-        SnsClient flaky = MotoServer.shared().client(SnsClient.builder().overrideConfiguration(c -> c
-                .addExecutionInterceptor(new ExecutionInterceptor() {
-                    @Override
-                    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                        if (failures.get() > 0 && context.request().getClass().getSimpleName().equals("PublishRequest")) {
-                            failures.decrementAndGet();
-                            throw SdkClientException.create("injected: SNS throttled the publish");
-                        }
-                    }
-                })));
-        Fixture system = system(new SnsAlertPublisher(flaky, inbox.topicArn()));
+        Fixture system = system(message -> {
+            if (failures.get() > 0) {
+                failures.decrementAndGet();
+                throw new IllegalStateException("injected: SNS Publish answered HTTP 400 Throttling: throttled");
+            }
+            return sns.publish(message);
+        });
         system.components.budgets().put(monthly("team", "100"));
         // 50 and 75 were sent earlier this month
         failures.set(0);

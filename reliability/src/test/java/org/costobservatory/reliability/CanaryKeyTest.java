@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.costobservatory.alert.SnsAlertPublisher;
 import org.costobservatory.anthropic.FakeAdminApi;
 import org.costobservatory.anthropic.RetryPolicy;
 import org.costobservatory.anthropic.SsmAdminKey;
@@ -58,8 +57,7 @@ class CanaryKeyTest {
             ssm.putParameter(b -> b.name(parameter).type(ParameterType.SECURE_STRING).value(CANARY));
             Fixture system = new Fixture(api, new SsmAdminKey(SsmParameters.fromEnvironment(java.util.Map.of(
                     "AWS_ENDPOINT_URL_SSM", MotoServer.shared().endpoint().toString(), "AWS_REGION", "us-east-1")),
-                    parameter), new SnsAlertPublisher(inbox.sns(),
-                    inbox.topicArn()), RetryPolicy.DEFAULT.withRequestTimeout(FakeAdminApi.TEST_REQUEST_TIMEOUT),
+                    parameter), inbox.publisher(), RetryPolicy.DEFAULT.withRequestTimeout(FakeAdminApi.TEST_REQUEST_TIMEOUT),
                     DynamoDbLocal.shared().newTable());
             system.components.budgets().put(new Budget("canary", new BigDecimal("10"), BudgetPeriod.MONTHLY,
                     ZoneOffset.UTC, BudgetScope.ORGANISATION, Budget.DEFAULT_THRESHOLDS, Budget.DEFAULT_WARN_PERCENT,

@@ -31,8 +31,8 @@ import org.costobservatory.json.Json;
 import org.costobservatory.local.ApiGatewayAdapter;
 import org.costobservatory.store.RunInfo;
 import org.costobservatory.testing.DynamoDbLocal;
+import org.costobservatory.testing.HttpApiCalls;
 import org.costobservatory.testing.TableDump;
-import org.costobservatory.testing.TestContext;
 import org.costobservatory.wiring.Components;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -196,11 +196,10 @@ class HeadroomFaultsTest {
         APIGatewayV2HTTPEvent anonymous = EventLoader.loadApiGatewayHttpEvent("events/headroom-without-iam.json");
         dynamoCalls.set(0);
 
-        var response = deployed.handleRequest(anonymous, new TestContext());
+        var response = HttpApiCalls.call(deployed, anonymous);
 
         assertThat(response.getStatusCode()).isEqualTo(403);
         assertThat(dynamoCalls.get()).isZero();
-        assertThat(deployed.handleRequest(EventLoader.loadApiGatewayHttpEvent("events/headroom.json"),
-                new TestContext()).getStatusCode()).isEqualTo(200);
+        assertThat(HttpApiCalls.call(deployed, EventLoader.loadApiGatewayHttpEvent("events/headroom.json")).getStatusCode()).isEqualTo(200);
     }
 }

@@ -32,7 +32,7 @@ import org.costobservatory.json.Json;
 import org.costobservatory.pricing.PricedUsageRow;
 import org.costobservatory.store.RunInfo;
 import org.costobservatory.testing.DynamoDbLocal;
-import org.costobservatory.testing.TestContext;
+import org.costobservatory.testing.HttpApiCalls;
 import org.costobservatory.wiring.Components;
 
 /**
@@ -132,7 +132,7 @@ class HoldEventOrderPropertiesTest {
         }
 
         APIGatewayV2HTTPResponse call(APIGatewayV2HTTPEvent event) {
-            return handler.handleRequest(event, new TestContext());
+            return HttpApiCalls.call(handler, event);
         }
 
         static String runId(int run) {

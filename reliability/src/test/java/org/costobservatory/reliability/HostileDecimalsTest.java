@@ -18,8 +18,8 @@ import org.costobservatory.config.Config;
 import org.costobservatory.functions.budgetcheck.BudgetCheckHandler;
 import org.costobservatory.json.Json;
 import org.costobservatory.testing.DynamoDbLocal;
+import org.costobservatory.testing.HttpApiCalls;
 import org.costobservatory.testing.TableDump;
-import org.costobservatory.testing.TestContext;
 import org.costobservatory.wiring.Components;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -191,7 +191,7 @@ class HostileDecimalsTest {
                                 .build())
                         .build())
                 .build();
-        return handler.handleRequest(event, new TestContext());
+        return HttpApiCalls.call(handler, event);
     }
 
     private static JsonNode json(APIGatewayV2HTTPResponse response) {

@@ -1,12 +1,12 @@
 package org.costobservatory.api;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.costobservatory.budget.HeadroomAnswer;
 import org.costobservatory.budget.HeadroomService;
@@ -18,8 +18,8 @@ import org.costobservatory.domain.PeriodWindow;
 import org.costobservatory.log.Log;
 
 /**
- * Loads what a real headroom answer needs before the first request arrives: a throwaway request through the router
- * (one DynamoDB read of a budget that does not exist, so the SDK, its HTTP client, signer and marshallers, Jackson and
+ * Loads what a real headroom answer needs before the first request arrives: a throwaway API Gateway event through the
+ * event codec and the router (one DynamoDB read of a budget that does not exist, so the SDK, its HTTP client, signer and marshallers, Jackson and
  * the routes are loaded and initialised) and a synthetic answer through the decision and its JSON view. Nothing is
  * written. The budget-check function runs it before its SnapStart snapshot, so a restored function answers its first
  * call like a warm one.
@@ -27,6 +27,12 @@ import org.costobservatory.log.Log;
 public final class Priming {
     private static final Log LOG = Log.get(Priming.class);
     static final String BUDGET = "snapstart-priming";
+    /** The throwaway request, as API Gateway would send it. */
+    private static final String EVENT = """
+            {"version": "2.0", "rawPath": "/v1/headroom", "rawQueryString": "budget=%s&estimate_usd=1.25",
+             "headers": {"accept": "application/json"}, "isBase64Encoded": false,
+             "requestContext": {"http": {"method": "GET", "path": "/v1/headroom"},
+                                "authorizer": {"iam": {"userArn": "priming"}}}}""".formatted(BUDGET);
 
     private Priming() {
     }
@@ -35,8 +41,9 @@ public final class Priming {
     public static int prime(ApiRouter router, Clock clock) {
         int status;
         try {
-            status = router.handle(new ApiRequest("GET", "/v1/headroom", "budget=" + BUDGET + "&estimate_usd=1.25",
-                    Map.of(), new byte[0], Optional.of("priming"))).status();
+            ApiResponse response = router.handle(HttpApiEvents.request(EVENT.getBytes(StandardCharsets.UTF_8)));
+            HttpApiEvents.response(response);
+            status = response.status();
         } catch (RuntimeException e) {
             LOG.warn("priming request failed; the first real request loads the classes instead",
                     "error_type", e.getClass().getSimpleName());

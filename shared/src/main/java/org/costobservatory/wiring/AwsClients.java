@@ -6,14 +6,13 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * The one AWS client factory. Credentials come from the default chain (an explicit credentials provider would break
  * SnapStart). Region and endpoints come from the environment map the configuration was read from:
- * {@code AWS_REGION}, {@code AWS_ENDPOINT_URL_DYNAMODB} and {@code AWS_ENDPOINT_URL_SNS} (SSM, read once for the
- * admin key, is {@link SsmParameters}); in Lambda that map is the process environment, so nothing changes there, while local
- * mode and tests pass their own.
+ * {@code AWS_REGION} and {@code AWS_ENDPOINT_URL_DYNAMODB} (SSM, read once for the admin key, is
+ * {@link SsmParameters}; SNS, for alerts, is {@link SnsAlertPublisher}); in Lambda that map is the process
+ * environment, so nothing changes there, while local mode and tests pass their own.
  */
 public final class AwsClients {
     private AwsClients() {
@@ -21,11 +20,6 @@ public final class AwsClients {
 
     public static DynamoDbClient dynamoDb(Map<String, String> env) {
         return configured(DynamoDbClient.builder(), env, "AWS_ENDPOINT_URL_DYNAMODB")
-                .httpClient(UrlConnectionHttpClient.create()).build();
-    }
-
-    public static SnsClient sns(Map<String, String> env) {
-        return configured(SnsClient.builder(), env, "AWS_ENDPOINT_URL_SNS")
                 .httpClient(UrlConnectionHttpClient.create()).build();
     }
 

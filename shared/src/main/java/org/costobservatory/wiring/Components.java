@@ -16,7 +16,6 @@ import org.costobservatory.alert.DriftNotices;
 import org.costobservatory.alert.ForecastAlerts;
 import org.costobservatory.alert.OnceNotices;
 import org.costobservatory.alert.ResetNotices;
-import org.costobservatory.alert.SnsAlertPublisher;
 import org.costobservatory.alert.ThresholdAlerts;
 import org.costobservatory.anthropic.AdminReports;
 import org.costobservatory.api.ApiRequest;
@@ -157,7 +156,7 @@ public final class Components {
     private static AlertPublisher snsPublisher(Config config) {
         String topic = config.alertTopicArn().orElseThrow(() -> new ConfigException(Config.ALERT_TOPIC_ARN
                 + " is required to send budget alerts"));
-        return new SnsAlertPublisher(AwsClients.sns(config.environment()), topic);
+        return SnsAlertPublisher.fromEnvironment(config.environment(), topic);
     }
 
     public Config config() {

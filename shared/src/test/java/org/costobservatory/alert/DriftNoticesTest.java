@@ -57,7 +57,7 @@ class DriftNoticesTest {
         Components.Builder builder = Components.builder(Config.fromEnv(variables)).dynamo(local.client())
                 .clock(api.clock())
                 .adminReports(() -> api.client(new StaticAdminKey("sk-ant-admin01-test-" + "d".repeat(30))))
-                .alertPublisher(new SnsAlertPublisher(inbox.sns(), inbox.topicArn()));
+                .alertPublisher(inbox.publisher());
         if (!alerts) {
             builder.withoutAlerts();
         }

@@ -53,7 +53,7 @@ class ForecastAlertsTest {
 
     private Components components() {
         return Components.builder(Config.fromEnv(Map.of("TABLE_NAME", table))).dynamo(DynamoDbLocal.shared().client())
-                .clock(clock).alertPublisher(new SnsAlertPublisher(inbox.sns(), inbox.topicArn())).build();
+                .clock(clock).alertPublisher(inbox.publisher()).build();
     }
 
     private static Budget budget(String name, String limit, boolean forecastAlert) {
@@ -125,7 +125,7 @@ class ForecastAlertsTest {
         // GIVEN the period's 100 % alert went out, and spend was then restated to 60 % with a forecast above the limit
         Components components = components();
         OnceNotices notices = new OnceNotices(new DynamoDbNoticeStore(DynamoDbLocal.shared().client(), table),
-                new SnsAlertPublisher(inbox.sns(), inbox.topicArn()), clock, Duration.ofMinutes(5));
+                inbox.publisher(), clock, Duration.ofMinutes(5));
         ForecastAlerts alerts = new ForecastAlerts(notices, components.alerts());
         HeadroomAnswer restated = answer("60", Instant.parse("2026-11-05T00:00:00Z"), Forecast.WEEKLY_TREND);
         Instant at = Instant.parse("2026-11-03T00:00:00Z");
@@ -145,7 +145,7 @@ class ForecastAlertsTest {
     @Test
     void aRunRateWarnsOnlyOnceItCoversAQuarterOfThePeriodAndNeverOnceTheLimitIsSpent() {
         OnceNotices notices = new OnceNotices(new DynamoDbNoticeStore(DynamoDbLocal.shared().client(), table),
-                new SnsAlertPublisher(inbox.sns(), inbox.topicArn()), clock, Duration.ofMinutes(5));
+                inbox.publisher(), clock, Duration.ofMinutes(5));
         ForecastAlerts alerts = new ForecastAlerts(notices, components().alerts());
 
         assertThat(alerts.evaluate(answer("10", Instant.parse("2026-11-05T00:00:00Z"), Forecast.RUN_RATE)))

@@ -36,7 +36,7 @@ class OnceNoticesTest {
         DynamoDbLocal local = DynamoDbLocal.shared();
         store = new DynamoDbNoticeStore(local.client(), local.newTable());
         inbox = new AlertInbox(MotoServer.shared());
-        notices = new OnceNotices(store, new SnsAlertPublisher(inbox.sns(), inbox.topicArn()), clock, LEASE);
+        notices = new OnceNotices(store, inbox.publisher(), clock, LEASE);
     }
 
     @AfterEach

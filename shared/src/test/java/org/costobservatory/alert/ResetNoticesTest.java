@@ -40,7 +40,7 @@ class ResetNoticesTest {
         inbox = new AlertInbox(MotoServer.shared());
         components = Components.builder(Config.fromEnv(Map.of("TABLE_NAME", local.newTable())))
                 .dynamo(local.client()).clock(clock)
-                .alertPublisher(new SnsAlertPublisher(inbox.sns(), inbox.topicArn())).build();
+                .alertPublisher(inbox.publisher()).build();
     }
 
     @AfterEach

@@ -10,7 +10,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.costobservatory.alert.SnsAlertPublisher;
 import org.costobservatory.anthropic.MutableClock;
 import org.costobservatory.config.Config;
 import org.costobservatory.domain.UsageRow;
@@ -73,7 +72,7 @@ class AnomalyScanTest {
     private static Components components(boolean alerts) {
         Components.Builder builder = Components.builder(Config.fromEnv(Map.of("TABLE_NAME", table)))
                 .dynamo(DynamoDbLocal.shared().client()).clock(clock)
-                .alertPublisher(new SnsAlertPublisher(inbox.sns(), inbox.topicArn()));
+                .alertPublisher(inbox.publisher());
         if (!alerts) {
             builder.withoutAlerts();
         }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.costobservatory.json.Json;
+import org.costobservatory.wiring.SnsAlertPublisher;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -18,12 +19,14 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * the SNS envelope with Subject, Message and MessageAttributes.
  */
 public final class AlertInbox implements AutoCloseable {
+    private final MotoServer moto;
     private final SnsClient sns;
     private final SqsClient sqs;
     private final String topicArn;
     private final String queueUrl;
 
     public AlertInbox(MotoServer moto) {
+        this.moto = moto;
         this.sns = moto.client(SnsClient.builder());
         this.sqs = moto.client(SqsClient.builder());
         String name = "alerts-" + UUID.randomUUID();
@@ -36,6 +39,12 @@ public final class AlertInbox implements AutoCloseable {
 
     public SnsClient sns() {
         return sns;
+    }
+
+    /** The functions' own publisher, pointed at this topic on moto_server. */
+    public SnsAlertPublisher publisher() {
+        return SnsAlertPublisher.fromEnvironment(Map.of("AWS_ENDPOINT_URL_SNS", moto.endpoint().toString(),
+                "AWS_REGION", "us-east-1"), topicArn);
     }
 
     public String topicArn() {

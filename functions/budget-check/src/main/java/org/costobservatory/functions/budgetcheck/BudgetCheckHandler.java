@@ -1,31 +1,26 @@
 package org.costobservatory.functions.budgetcheck;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import java.nio.charset.StandardCharsets;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Clock;
-import java.util.Base64;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import org.costobservatory.api.ApiRequest;
 import org.costobservatory.api.ApiResponse;
 import org.costobservatory.api.ApiRouter;
+import org.costobservatory.api.HttpApiEvents;
 import org.costobservatory.api.Priming;
 import org.costobservatory.wiring.Functions;
 import org.crac.Core;
 import org.crac.Resource;
 
 /**
- * API Gateway (HTTP API, payload 2.0) adapter for the budget, headroom and alert API. Before SnapStart takes its
- * snapshot the handler primes itself ({@link Priming}), so a restored function answers its first call like a warm
- * one; where there is no SnapStart, {@code PRIME_ON_INIT=true} primes during init instead.
+ * API Gateway (HTTP API, payload 2.0) adapter for the budget, headroom and alert API: the event's JSON in, the
+ * response's JSON out ({@link HttpApiEvents}). Before SnapStart takes its snapshot the handler primes itself
+ * ({@link Priming}), so a restored function answers its first call like a warm one; where there is no SnapStart,
+ * {@code PRIME_ON_INIT=true} primes during init instead.
  */
-public final class BudgetCheckHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>,
-        Resource {
+public final class BudgetCheckHandler implements RequestStreamHandler, Resource {
     static final String PRIME_ON_INIT = "PRIME_ON_INIT";
 
     private final ApiRouter router;
@@ -59,41 +54,13 @@ public final class BudgetCheckHandler implements RequestHandler<APIGatewayV2HTTP
     }
 
     @Override
-    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        ApiResponse response = router.handle(toRequest(event));
-        return toEvent(response);
-    }
-
-    static ApiRequest toRequest(APIGatewayV2HTTPEvent event) {
-        var http = event.getRequestContext() == null ? null : event.getRequestContext().getHttp();
-        String method = http != null && http.getMethod() != null ? http.getMethod() : "GET";
-        String path = event.getRawPath() != null ? event.getRawPath() : http != null ? http.getPath() : "/";
-        Map<String, String> headers = new HashMap<>();
-        if (event.getHeaders() != null) {
-            event.getHeaders().forEach((name, value) -> headers.put(name.toLowerCase(Locale.ROOT), value));
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        ApiResponse response;
+        try {
+            response = router.handle(HttpApiEvents.request(input.readAllBytes()));
+        } catch (HttpApiEvents.NotAnEvent e) {
+            response = ApiResponse.invalid(e.getMessage());
         }
-        byte[] body = new byte[0];
-        if (event.getBody() != null) {
-            body = event.getIsBase64Encoded() ? Base64.getDecoder().decode(event.getBody())
-                    : event.getBody().getBytes(StandardCharsets.UTF_8);
-        }
-        Optional<String> caller = Optional.ofNullable(event.getRequestContext())
-                .map(APIGatewayV2HTTPEvent.RequestContext::getAuthorizer)
-                .map(APIGatewayV2HTTPEvent.RequestContext.Authorizer::getIam)
-                .map(iam -> iam.getUserArn() != null ? iam.getUserArn() : iam.getCallerId());
-        return new ApiRequest(method, path, event.getRawQueryString(), headers, body, caller);
-    }
-
-    static APIGatewayV2HTTPResponse toEvent(ApiResponse response) {
-        String type = response.headers().getOrDefault("content-type", "");
-        boolean text = type.startsWith("application/json") || type.startsWith("text/") || type.contains("svg")
-                || type.contains("javascript") || type.contains("csv");
-        return APIGatewayV2HTTPResponse.builder()
-                .withStatusCode(response.status())
-                .withHeaders(response.headers())
-                .withBody(text ? new String(response.body(), StandardCharsets.UTF_8)
-                        : Base64.getEncoder().encodeToString(response.body()))
-                .withIsBase64Encoded(!text)
-                .build();
+        output.write(HttpApiEvents.response(response));
     }
 }

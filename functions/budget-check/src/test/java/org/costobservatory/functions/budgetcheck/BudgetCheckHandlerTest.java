@@ -6,7 +6,11 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -18,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.costobservatory.alert.SnsAlertPublisher;
 import org.costobservatory.anthropic.MutableClock;
 import org.costobservatory.config.Config;
 import org.costobservatory.domain.CostDay;
@@ -30,11 +33,13 @@ import org.costobservatory.pricing.PricedUsageRow;
 import org.costobservatory.store.RunInfo;
 import org.costobservatory.testing.AlertInbox;
 import org.costobservatory.testing.DynamoDbLocal;
+import org.costobservatory.testing.HttpApiCalls;
 import org.costobservatory.testing.MotoServer;
 import org.costobservatory.testing.TableDump;
 import org.costobservatory.testing.TestContext;
 import org.costobservatory.wiring.Components;
 import org.costobservatory.wiring.Functions;
+import org.costobservatory.wiring.SnsAlertPublisher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +71,7 @@ class BudgetCheckHandlerTest {
                     }
                 }))
                 .clock(clock)
-                .alertPublisher(new SnsAlertPublisher(inbox.sns(), inbox.topicArn()))
+                .alertPublisher(inbox.publisher())
                 .build();
         handler = new BudgetCheckHandler(components.router(true));
     }
@@ -78,7 +83,7 @@ class BudgetCheckHandlerTest {
 
     @Test
     void primingBeforeTheSnapshotReadsTheStoreAndWritesNothing() {
-        handler.handleRequest(event("put-budget.json"), new TestContext());
+        HttpApiCalls.call(handler, event("put-budget.json"));
         List<String> before = TableDump.withoutRunMetadata(DynamoDbLocal.shared().client(),
                 components.config().tableName());
         dynamoCalls.set(0);
@@ -89,6 +94,27 @@ class BudgetCheckHandlerTest {
         assertThat(TableDump.withoutRunMetadata(DynamoDbLocal.shared().client(), components.config().tableName()))
                 .isEqualTo(before);
         assertThat(inbox.drain()).isEmpty();
+    }
+
+    @Test
+    void theEventJsonIsReadAsLambdaHandsItOverAndWhatIsNoEventGetsA400() throws Exception {
+        HttpApiCalls.call(handler, event("put-budget.json"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream in = BudgetCheckHandlerTest.class.getResourceAsStream("/events/headroom.json")) {
+            handler.handleRequest(in, out, new TestContext());
+        }
+        JsonNode answer = Json.mapper().readTree(out.toByteArray());
+        assertThat(answer.get("statusCode").asInt()).isEqualTo(200);
+        assertThat(answer.get("isBase64Encoded").asBoolean()).isFalse();
+        assertThat(Json.mapper().readTree(answer.get("body").asText()).path("budget").asText())
+                .isEqualTo("team-agents");
+
+        out.reset();
+        handler.handleRequest(new ByteArrayInputStream("[\"not an event\"]".getBytes(StandardCharsets.UTF_8)), out,
+                new TestContext());
+        JsonNode refused = Json.mapper().readTree(out.toByteArray());
+        assertThat(refused.get("statusCode").asInt()).isEqualTo(400);
+        assertThat(refused.get("body").asText()).contains("not an API Gateway HTTP API event");
     }
 
     // ------------------------------------------------------------------ fixtures
@@ -104,7 +130,7 @@ class BudgetCheckHandlerTest {
     }
 
     APIGatewayV2HTTPResponse call(APIGatewayV2HTTPEvent event) {
-        return handler.handleRequest(event, new TestContext());
+        return HttpApiCalls.call(handler, event);
     }
 
     static JsonNode body(APIGatewayV2HTTPResponse response) throws Exception {
@@ -189,8 +215,8 @@ class BudgetCheckHandlerTest {
                 "AWS_ENDPOINT_URL_DYNAMODB", DynamoDbLocal.shared().endpoint().toString(), "AWS_REGION", "us-east-1",
                 "METRICS_NAMESPACE", "CostObservatory/test-stack"), lines::add));
 
-        APIGatewayV2HTTPResponse response = deployed.handleRequest(event("headroom.json"), new TestContext());
-        deployed.handleRequest(event("list-budgets.json"), new TestContext());
+        APIGatewayV2HTTPResponse response = HttpApiCalls.call(deployed, event("headroom.json"));
+        HttpApiCalls.call(deployed, event("list-budgets.json"));
 
         assertThat(response.getStatusCode()).isEqualTo(200);
         assertThat(lines).as("the headroom call's count and latency; nothing for the budget list").hasSize(2);
@@ -298,7 +324,7 @@ class BudgetCheckHandlerTest {
         down.stop();
         BudgetCheckHandler brokenHandler = new BudgetCheckHandler(broken.router(true));
 
-        APIGatewayV2HTTPResponse response = brokenHandler.handleRequest(event("headroom.json"), new TestContext());
+        APIGatewayV2HTTPResponse response = HttpApiCalls.call(brokenHandler, event("headroom.json"));
 
         assertThat(response.getStatusCode()).isEqualTo(503);
         assertThat(response.getHeaders()).containsKey("retry-after");
@@ -407,7 +433,7 @@ class BudgetCheckHandlerTest {
         seedSpend();
         putBudget();
         AtomicInteger attempts = new AtomicInteger();
-        SnsAlertPublisher real = new SnsAlertPublisher(inbox.sns(), inbox.topicArn());
+        SnsAlertPublisher real = inbox.publisher();
         Components crashing = Components.builder(components.config()).dynamo(components.dynamo()).clock(clock)
                 .alertPublisher(message -> {
                     if (attempts.incrementAndGet() == 1) {
@@ -418,16 +444,16 @@ class BudgetCheckHandlerTest {
         BudgetCheckHandler crashingHandler = new BudgetCheckHandler(crashing.router(true));
 
         // the first check claims 50 and 75, then "crashes" before publishing; its answer is still served
-        assertThat(crashingHandler.handleRequest(event("headroom.json"), new TestContext()).getStatusCode())
+        assertThat(HttpApiCalls.call(crashingHandler, event("headroom.json")).getStatusCode())
                 .isEqualTo(200);
         // while the claim's lease runs, nobody else sends
-        crashingHandler.handleRequest(event("headroom.json"), new TestContext());
+        HttpApiCalls.call(crashingHandler, event("headroom.json"));
         assertThat(inbox.drain()).isEmpty();
 
         // after the lease (5 minutes by default), the next check takes over and sends exactly once
         clock.advance(java.time.Duration.ofMinutes(6));
-        crashingHandler.handleRequest(event("headroom.json"), new TestContext());
-        crashingHandler.handleRequest(event("headroom.json"), new TestContext());
+        HttpApiCalls.call(crashingHandler, event("headroom.json"));
+        HttpApiCalls.call(crashingHandler, event("headroom.json"));
         assertThat(inbox.drain()).hasSize(1);
         assertThat(attempts.get()).isEqualTo(2);
     }

@@ -25,7 +25,7 @@ import org.costobservatory.domain.ReportKind;
 import org.costobservatory.json.Json;
 import org.costobservatory.store.RunInfo;
 import org.costobservatory.testing.DynamoDbLocal;
-import org.costobservatory.testing.TestContext;
+import org.costobservatory.testing.HttpApiCalls;
 import org.costobservatory.wiring.Components;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,7 +62,7 @@ class HoldConcurrencyTest {
     }
 
     APIGatewayV2HTTPResponse call(APIGatewayV2HTTPEvent event) {
-        return handler.handleRequest(event, new TestContext());
+        return HttpApiCalls.call(handler, event);
     }
 
     void putBudget(String name, String json) {

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.costobservatory.alert.SnsAlertPublisher;
 import org.costobservatory.anthropic.MutableClock;
 import org.costobservatory.budget.HoldService;
 import org.costobservatory.config.Config;
@@ -28,8 +27,8 @@ import org.costobservatory.pricing.PricedUsageRow;
 import org.costobservatory.store.RunInfo;
 import org.costobservatory.testing.AlertInbox;
 import org.costobservatory.testing.DynamoDbLocal;
+import org.costobservatory.testing.HttpApiCalls;
 import org.costobservatory.testing.MotoServer;
-import org.costobservatory.testing.TestContext;
 import org.costobservatory.wiring.Components;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,7 +68,7 @@ class HoldsHandlerTest {
                     }
                 }))
                 .clock(clock)
-                .alertPublisher(new SnsAlertPublisher(inbox.sns(), inbox.topicArn()))
+                .alertPublisher(inbox.publisher())
                 .build();
         handler = new BudgetCheckHandler(components.router(true));
         seedSpend();
@@ -87,7 +86,7 @@ class HoldsHandlerTest {
     }
 
     APIGatewayV2HTTPResponse call(APIGatewayV2HTTPEvent event) {
-        return handler.handleRequest(event, new TestContext());
+        return HttpApiCalls.call(handler, event);
     }
 
     static JsonNode body(APIGatewayV2HTTPResponse response) throws Exception {
@@ -563,8 +562,8 @@ class HoldsHandlerTest {
         BudgetCheckHandler local = new BudgetCheckHandler(components.router(false));
         APIGatewayV2HTTPEvent put = event("put-budget.json");
         put.getRequestContext().setAuthorizer(null);
-        assertThat(local.handleRequest(put, new TestContext()).getStatusCode()).isEqualTo(201);
-        JsonNode history = body(local.handleRequest(event("budget-history.json"), new TestContext()));
+        assertThat(HttpApiCalls.call(local, put).getStatusCode()).isEqualTo(201);
+        JsonNode history = body(HttpApiCalls.call(local, event("budget-history.json")));
         assertThat(history.at("/changes/0/who").asText()).isEqualTo("local");
         APIGatewayV2HTTPEvent unknown = event("budget-history.json");
         unknown.setRawPath("/v1/budgets/never-was/history");

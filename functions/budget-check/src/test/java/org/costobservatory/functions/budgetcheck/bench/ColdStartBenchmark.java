@@ -65,8 +65,9 @@ public final class ColdStartBenchmark {
         String event = Files.readString(Path.of("events/headroom.json"));
 
         System.out.printf(Locale.ROOT, "Cost Observatory budget-check cold start under the Lambda runtime interface "
-                + "client%npackage: %s, %.2f MB zipped (%,d bytes), %d jars%n%n", zip, Files.size(zip) / 1e6,
-                Files.size(zip), countJars(packageDir));
+                + "client%npackage: %s, %,d bytes zipped = %.2f MB as Lambda's quotas count (1 MB = 1,048,576 bytes; "
+                + "%.2f decimal MB), %d jars%n%n", zip, Files.size(zip), Files.size(zip) / 1048576.0,
+                Files.size(zip) / 1e6, countJars(packageDir));
         System.out.printf(Locale.ROOT, "%-16s %5s %10s %12s %12s %12s %10s%n", "", "round", "init ms", "1st invoke",
                 "warm p50 ms", "warm max ms", "1st/warm");
         for (boolean prime : new boolean[] {false, true}) {

@@ -25,7 +25,7 @@ import org.costobservatory.log.Log;
 import org.costobservatory.store.RunInfo;
 import org.costobservatory.store.dynamodb.Keys;
 import org.costobservatory.testing.DynamoDbLocal;
-import org.costobservatory.testing.TestContext;
+import org.costobservatory.testing.HttpApiCalls;
 import org.costobservatory.wiring.Components;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -58,7 +58,7 @@ public final class HoldBenchmark {
         BudgetCheckHandler handler = new BudgetCheckHandler(components.router(true));
         APIGatewayV2HTTPEvent put = EventLoader.loadApiGatewayHttpEvent("events/put-budget.json");
         put.setBody("{\"limit_usd\": 1000000, \"period\": \"monthly\", \"scope\": {\"workspace_id\": \"default\"}}");
-        handler.handleRequest(put, new TestContext());
+        HttpApiCalls.call(handler, put);
 
         AtomicInteger sequence = new AtomicInteger();
         Runnable bare = () -> {
@@ -82,7 +82,7 @@ public final class HoldBenchmark {
         Runnable roundTrip = () -> {
             create.setBody("{\"budget\": \"team-agents\", \"estimate_usd\": 2.50, \"run_id\": \"bench-"
                     + runs.getAndIncrement() + "\"}");
-            String body = handler.handleRequest(create, new TestContext()).getBody();
+            String body = HttpApiCalls.call(handler, create).getBody();
             JsonNode hold;
             try {
                 hold = Json.mapper().readTree(body);
@@ -93,7 +93,7 @@ public final class HoldBenchmark {
                 throw new IllegalStateException("no hold: " + body);
             }
             release.setRawPath("/v1/holds/" + hold.get("hold_id").asText());
-            int status = handler.handleRequest(release, new TestContext()).getStatusCode();
+            int status = HttpApiCalls.call(handler, release).getStatusCode();
             if (status != 204) {
                 throw new IllegalStateException("release answered " + status);
             }
