@@ -25,7 +25,7 @@ for function in budget-check cost-report usage-report; do
   package_function "$function"
   bytes=$(stat -c %s "functions/$function/target/$function.zip")
   jars=$(ls "functions/$function/target/lambda/lib" | wc -l)
-  awk -v f="$function" -v b="$bytes" -v j="$jars" 'BEGIN { printf "  %-13s %11\047d bytes  %5.2f MB  %2d jars  %s\n",
+  awk -v f="$function" -v b="$bytes" -v j="$jars" 'BEGIN { printf "  %-13s %10d bytes  %5.2f MB  %2d jars  %s\n",
     f, b, b / 1048576, j, (b <= 10 * 1048576 ? "<= 10 MB" : "OVER 10 MB") }'
 done
 echo
