@@ -178,4 +178,120 @@ class SpendForecasterExactTest {
         assertThat(forecast.highUsd()).contains(new BigDecimal("215.66"));
         assertThat(forecast.exhaustedAt()).contains(Instant.parse("2026-11-21T00:00:00Z"));
     }
+
+    @Test
+    void theEdgesOfTheWeekdayFactors() {
+        // two weeks: only the weekday seen twice (the Wednesday) keeps its ratio, 1.25, before normalising
+        assertFactors(SpendForecaster.weekdayFactors(days(14, (i, date) -> date.getDayOfWeek().getValue() >= 6
+                ? 3_000.0 : 10_000.0)), 0.9655172413793105, 0.9655172413793105, 1.2068965517241381,
+                0.9655172413793105, 0.9655172413793105, 0.9655172413793105, 0.9655172413793105);
+        // a week with no spend at all: its centred averages of zero are left out, not divided by
+        assertFactors(SpendForecaster.weekdayFactors(days(21, (i, date) -> i >= 7 && i < 14 ? 0.0
+                : date.getDayOfWeek().getValue() >= 6 ? 3_000.0 : 10_000.0)), 1.0045225110167855,
+                0.9961799020112043, 1.80314692774072, 0.9961799020112043, 1.0045225110167855, 0.5977241231016498,
+                0.5977241231016498);
+        // a flat scope: every ratio is exactly 1, nothing to pull towards 1
+        assertFactors(SpendForecaster.weekdayFactors(days(21, (i, date) -> 10_000.0)), 1, 1, 1, 1, 1, 1, 1);
+    }
+
+    @Test
+    void threeDaysAreEnoughForASlope() {
+        double[] flat = {1, 1, 1, 1, 1, 1, 1};
+        SpendForecaster.Line line = SpendForecaster.fit(days(3, (i, date) -> 1_000.0 * (1 << i)), flat);
+
+        assertThat(line.slope()).as("doubling a day, held at 5 %").isEqualTo(0.05);
+        SpendForecaster.Line level = SpendForecaster.fit(days(2, (i, date) -> 1_000.0 * (1 << i)), flat);
+        assertThat(level.slope()).as("two days give a level only").isZero();
+        assertClose(level.level(), 7.258618409256557, "the weighted mean of the logs");
+        assertClose(level.residualVariance(), 0.23725322440605054, "residual variance");
+        assertClose(level.levelVariance(), 0.12009485332618643, "level variance");
+        assertThat(SpendForecaster.fit(days(14, (i, date) -> 1_000.0), new double[7]))
+                .as("no weekday with spend: nothing to fit").isEqualTo(SpendForecaster.Line.ZERO);
+    }
+
+    @Test
+    void theMethodChangesAtFourteenAndSevenDaysAndAnHourOfData() {
+        SpendHistory fourteen = SpendHistory.ofDays(days(14, (i, date) -> 10_000.0));
+        SpendHistory seven = SpendHistory.ofDays(days(7, (i, date) -> 10_000.0));
+        BigDecimal limit = new BigDecimal("100000");
+
+        assertThat(SpendForecaster.forecast(limit, NOVEMBER, BigDecimal.ZERO, Optional.of(AS_OF), fourteen).method())
+                .isEqualTo(Forecast.WEEKLY_TREND);
+        assertThat(SpendForecaster.forecast(limit, NOVEMBER, BigDecimal.ZERO, Optional.of(AS_OF), seven).method())
+                .isEqualTo(Forecast.LAST_WEEK);
+        SpendHistory none = SpendHistory.ofDays(List.of());
+        assertThat(SpendForecaster.forecast(limit, NOVEMBER, new BigDecimal("100"),
+                Optional.of(Instant.parse("2026-11-01T01:00:00Z")), none).method()).isEqualTo(Forecast.RUN_RATE);
+        assertThat(SpendForecaster.forecast(limit, NOVEMBER, new BigDecimal("100"),
+                Optional.of(Instant.parse("2026-11-01T00:59:59Z")), none).method()).isEqualTo(Forecast.NONE);
+    }
+
+    @Test
+    void withoutStoredDataThereIsNoForecast() {
+        Forecast forecast = SpendForecaster.forecast(new BigDecimal("100"), NOVEMBER, new BigDecimal("500"),
+                Optional.empty(), SpendHistory.ofDays(GROWING));
+
+        assertThat(forecast.method()).isEqualTo(Forecast.NONE);
+        assertThat(forecast.historyDays()).isEqualTo(28);
+        assertThat(forecast.forecastUsd()).isEmpty();
+    }
+
+    @Test
+    void aWeekOfEqualDaysStillHasTheTenPercentFloorOfScatter() {
+        // variance 0, floored at (0.1 × $100)²: sd = 1,000 × √(16 + 16² / 7) = 7,250.6 cents, ± $92.92
+        Forecast forecast = SpendForecaster.forecast(new BigDecimal("100000"), NOVEMBER, new BigDecimal("140000"),
+                Optional.of(AS_OF), SpendHistory.ofDays(days(10, (i, date) -> 10_000.0)));
+
+        assertThat(forecast.forecastUsd()).contains(new BigDecimal("3000.00"));
+        assertThat(forecast.lowUsd()).contains(new BigDecimal("2907.08"));
+        assertThat(forecast.highUsd()).contains(new BigDecimal("3092.92"));
+    }
+
+    @Test
+    void theRunRatesScatterComesFromTheCompleteDaysOnceThereAreThree() {
+        List<SpendHistory.Day> four = List.of(new SpendHistory.Day(LocalDate.parse("2026-11-01"), 800),
+                new SpendHistory.Day(LocalDate.parse("2026-11-02"), 1200),
+                new SpendHistory.Day(LocalDate.parse("2026-11-03"), 1000),
+                new SpendHistory.Day(LocalDate.parse("2026-11-04"), 1000));
+        BigDecimal limit = new BigDecimal("100000");
+
+        // four days, sd $1.63 on a mean of $10 (cv 0.163): $40 + 26 × $10 = $300, ± $29.22
+        Forecast fourDays = SpendForecaster.forecast(limit, NOVEMBER, new BigDecimal("4000"),
+                Optional.of(Instant.parse("2026-11-05T00:00:00Z")), SpendHistory.ofDays(four));
+        assertThat(fourDays.method()).isEqualTo(Forecast.RUN_RATE);
+        assertThat(fourDays.forecastUsd()).contains(new BigDecimal("300.00"));
+        assertThat(fourDays.lowUsd()).contains(new BigDecimal("270.78"));
+        assertThat(fourDays.highUsd()).contains(new BigDecimal("329.22"));
+
+        // exactly three days (cv 0.2): $30 + 27 × $10, ± $42.12
+        Forecast threeDays = SpendForecaster.forecast(limit, NOVEMBER, new BigDecimal("3000"),
+                Optional.of(Instant.parse("2026-11-04T00:00:00Z")), SpendHistory.ofDays(four.subList(0, 3)));
+        assertThat(threeDays.lowUsd()).contains(new BigDecimal("257.88"));
+        assertThat(threeDays.highUsd()).contains(new BigDecimal("342.12"));
+
+        // three days without spend say nothing of the scatter: the default cv of 0.5 applies
+        List<SpendHistory.Day> silent = List.of(new SpendHistory.Day(LocalDate.parse("2026-11-01"), 0),
+                new SpendHistory.Day(LocalDate.parse("2026-11-02"), 0),
+                new SpendHistory.Day(LocalDate.parse("2026-11-03"), 0));
+        Forecast afterSilence = SpendForecaster.forecast(limit, NOVEMBER, new BigDecimal("300"),
+                Optional.of(Instant.parse("2026-11-04T12:00:00Z")), SpendHistory.ofDays(silent));
+        assertThat(afterSilence.forecastUsd()).contains(new BigDecimal("25.71"));
+        assertThat(afterSilence.lowUsd()).contains(new BigDecimal("17.44"));
+        assertThat(afterSilence.highUsd()).contains(new BigDecimal("33.99"));
+    }
+
+    @Test
+    void aLimitReachedExactlyIsReached() {
+        List<SpendHistory.Day> two = List.of(new SpendHistory.Day(LocalDate.parse("2026-11-01"), 500),
+                new SpendHistory.Day(LocalDate.parse("2026-11-02"), 500));
+        Instant asOf = Instant.parse("2026-11-03T00:00:00Z");
+
+        // $10 so far and $140 to come: a $150 limit is reached at the period's very end
+        assertThat(SpendForecaster.forecast(new BigDecimal("150"), NOVEMBER, new BigDecimal("1000"),
+                Optional.of(asOf), SpendHistory.ofDays(two)).exhaustedAt())
+                .contains(Instant.parse("2026-12-01T00:00:00Z"));
+        // spend already exactly at the limit is exhausted as of the data
+        assertThat(SpendForecaster.forecast(new BigDecimal("10"), NOVEMBER, new BigDecimal("1000"),
+                Optional.of(asOf), SpendHistory.ofDays(two)).exhaustedAt()).contains(asOf);
+    }
 }
