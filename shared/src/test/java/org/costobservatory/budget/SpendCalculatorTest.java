@@ -183,4 +183,26 @@ class SpendCalculatorTest {
         assertThat(spend.days()).extracting(Spend.DaySpend::date).containsExactly(LocalDate.parse("2026-11-01"),
                 LocalDate.parse("2026-11-24"));
     }
+
+    @Test
+    void aBudgetNamingAKeyAndAWorkspaceCountsTheKeyOnlyWhileItIsInThatWorkspace() {
+        // GIVEN a key's rollups: a day in workspace A, a day after it moved to B, a day whose workspace is unknown
+        List<DailySpend> days = List.of(keyDay("2026-11-20", "wrkspc_A", "400"), keyDay("2026-11-21", "wrkspc_B",
+                "900"), keyDay("2026-11-22", null, "50"));
+
+        // THEN a budget on the key in A counts A and the unknown day; the key alone counts all three
+        Budget keyInA = budget("100", "UTC", new BudgetScope(Optional.of("wrkspc_A"), Optional.of("apikey_1"),
+                Optional.empty()));
+        assertThat(calculate(keyInA, days, null, "2026-11-24T10:00:00Z").provisionalCents())
+                .isEqualByComparingTo("450");
+        Budget key = budget("100", "UTC", new BudgetScope(Optional.empty(), Optional.of("apikey_1"),
+                Optional.empty()));
+        assertThat(calculate(key, days, null, "2026-11-24T10:00:00Z").provisionalCents())
+                .isEqualByComparingTo("1350");
+    }
+
+    private static DailySpend keyDay(String date, String workspace, String cents) {
+        return new DailySpend(LocalDate.parse(date), SpendScope.apiKey("apikey_1"), Optional.empty(), Map.of(),
+                Map.of(10, Map.of("claude-sonnet-4-6", usage(cents))), Optional.ofNullable(workspace));
+    }
 }
