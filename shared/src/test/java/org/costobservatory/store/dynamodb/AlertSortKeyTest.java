@@ -69,4 +69,16 @@ class AlertSortKeyTest {
         assertThatThrownBy(() -> DynamoDbAlertStore.sortKey("team", "2026-11-01", new BigDecimal("100000")))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theEdgesOfTheRange() {
+        assertThat(DynamoDbAlertStore.sortKey("team", "2026-11-01", new BigDecimal("99999.999")))
+                .isEqualTo("team#2026-11-01#99999.999");
+        assertThat(DynamoDbAlertStore.sortKey("team", "2026-11-01", new BigDecimal("0.001")))
+                .isEqualTo("team#2026-11-01#00000.001");
+        assertThatThrownBy(() -> DynamoDbAlertStore.sortKey("team", "2026-11-01", BigDecimal.ZERO))
+                .hasMessageContaining("more than 0").hasMessageContaining("got 0");
+        assertThatThrownBy(() -> DynamoDbAlertStore.sortKey("team", "2026-11-01", new BigDecimal("-5")))
+                .hasMessageContaining("got -5");
+    }
 }
