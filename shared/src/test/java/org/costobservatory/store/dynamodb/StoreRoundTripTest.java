@@ -1,6 +1,7 @@
 package org.costobservatory.store.dynamodb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.costobservatory.budget.HoldService;
+import org.costobservatory.budget.RequestRefused;
 import org.costobservatory.config.Config;
 import org.costobservatory.domain.Budget;
 import org.costobservatory.domain.BudgetPeriod;
@@ -111,5 +113,23 @@ class StoreRoundTripTest {
         assertThat(one).containsOnlyKeys("org-b");
         assertThat(one.get("org-b").holds()).containsOnlyKeys(id);
         assertThat(components.headroom().ledgersOf(List.of())).isEmpty();
+    }
+
+    @Test
+    void aHoldCountsAgainstAtMost99BudgetsOneTransactionOfAHundredItems() {
+        for (int i = 1; i <= HoldService.MAX_BUDGETS + 1; i++) {
+            components.budgets().put(organisation(String.format("org-%03d", i), "1000"));
+        }
+        HoldService.Request request = new HoldService.Request(Optional.empty(), RunScope.NONE,
+                Optional.of(new BigDecimal("1")), Duration.ofMinutes(30), "run-wide", Optional.empty());
+
+        assertThatThrownBy(() -> components.holdService().place(request)).isInstanceOf(RequestRefused.class)
+                .hasMessageContaining("100 budgets apply to this scope; a hold can be checked against at most 99");
+
+        components.budgets().delete("org-100");
+        HoldService.Outcome outcome = components.holdService().place(request);
+        assertThat(outcome).isInstanceOf(HoldService.Granted.class);
+        assertThat(components.headroom().ledgersOf(components.budgets().list()).values())
+                .hasSize(99).allSatisfy(ledger -> assertThat(ledger.holds()).hasSize(1));
     }
 }
