@@ -128,6 +128,25 @@ class HeadroomFreshnessTest {
     }
 
     @Test
+    void aSecondBudgetInTheSameDataVersionReadsTheSameWatermarks() {
+        // GIVEN a second budget of another scope: its spend is computed, not reused, with the watermarks kept
+        writer(Clock.fixed(NOW, ZoneOffset.UTC)).budgets().put(new Budget("opus", new BigDecimal("500"),
+                BudgetPeriod.MONTHLY, ZoneOffset.UTC, new BudgetScope(Optional.empty(), Optional.empty(),
+                Optional.of("claude-opus-4-6")), Budget.DEFAULT_THRESHOLDS, Budget.DEFAULT_WARN_PERCENT,
+                Optional.empty(), Optional.empty(), Optional.empty()));
+        HeadroomAnswer team = answer();
+
+        HeadroomAnswer opus = reader.headroom().answer("opus", BigDecimal.ZERO).orElseThrow();
+
+        // THEN it is settled through the same day and its data is as fresh as the first answer's
+        assertThat(rollupReads.get()).as("each scope's rollups read once").isEqualTo(2);
+        assertThat(opus.settledThrough()).isEqualTo(team.settledThrough()).contains(SETTLED);
+        assertThat(opus.dataAsOf()).isEqualTo(team.dataAsOf()).contains(Instant.parse("2026-11-24T10:00:00Z"));
+        assertThat(opus.settledUsd()).isEqualByComparingTo("1.00");
+        assertThat(opus.stale()).isFalse();
+    }
+
+    @Test
     void aWriteByAnotherContainerIsSeenByTheNextAnswer() {
         assertThat(answer().provisionalUsd()).isEqualByComparingTo("0.00");
         Components ingest = writer(Clock.fixed(NOW, ZoneOffset.UTC));
