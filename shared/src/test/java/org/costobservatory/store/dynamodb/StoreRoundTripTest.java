@@ -132,4 +132,35 @@ class StoreRoundTripTest {
         assertThat(components.headroom().ledgersOf(components.budgets().list()).values())
                 .hasSize(99).allSatisfy(ledger -> assertThat(ledger.holds()).hasSize(1));
     }
+
+    @Test
+    void aHoldWithARunClassComesBackWholeAndSettledWithItsActual() {
+        components.budgets().put(organisation("org", "1000"));
+        HoldService.Outcome outcome = components.holdService().place(new HoldService.Request(Optional.of("org"),
+                RunScope.NONE, Optional.of(new BigDecimal("3")), Duration.ofMinutes(30), "run-7",
+                Optional.of("nightly-eval")));
+        String id = ((HoldService.Granted) outcome).hold().holdId();
+
+        Hold active = components.holds().get(id).orElseThrow();
+        assertThat(active.runClass()).contains("nightly-eval");
+        assertThat(active.actualUsd()).isEmpty();
+        assertThat(active.stateAt(NOW)).isEqualTo(Hold.ACTIVE);
+        assertThat(active.stateAt(NOW.plus(Duration.ofMinutes(30)))).isEqualTo(Hold.EXPIRED);
+        assertThat(components.holds().ledger("org").holds().get(id).runClass()).contains("nightly-eval");
+
+        components.holdService().settle(id, Optional.of(new BigDecimal("2.75")), Optional.of(NOW));
+
+        Hold settled = components.holds().get(id).orElseThrow();
+        assertThat(settled.state()).isEqualTo(Hold.SETTLED);
+        assertThat(settled.stateAt(NOW.plus(Duration.ofHours(1)))).as("only an active hold expires")
+                .isEqualTo(Hold.SETTLED);
+        assertThat(settled.runClass()).contains("nightly-eval");
+        assertThat(settled.actualUsd()).hasValueSatisfying(actual -> assertThat(actual).isEqualByComparingTo("2.75"));
+        assertThat(settled.actualBasis()).contains(HoldService.BASIS_CALLER);
+        assertThat(settled.endedAt()).contains(NOW);
+        assertThat(settled.closedAt()).contains(NOW);
+        assertThat(components.holds().ledger("org").recent()).containsKey(id);
+        assertThat(components.holds().runClassCosts("nightly-eval", 10)).singleElement()
+                .satisfies(cost -> assertThat(cost).isEqualByComparingTo("2.75"));
+    }
 }
