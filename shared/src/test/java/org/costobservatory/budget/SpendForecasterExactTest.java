@@ -227,6 +227,17 @@ class SpendForecasterExactTest {
     }
 
     @Test
+    void dataThatReachesThePeriodsEndForecastsWhatWasSpent() {
+        Forecast forecast = SpendForecaster.forecast(new BigDecimal("100"), NOVEMBER, new BigDecimal("12345"),
+                Optional.of(Instant.parse("2026-12-01T00:00:00Z")), SpendHistory.ofDays(GROWING));
+
+        assertThat(forecast.forecastUsd()).contains(new BigDecimal("123.45"));
+        assertThat(forecast.lowUsd()).contains(new BigDecimal("123.45"));
+        assertThat(forecast.highUsd()).contains(new BigDecimal("123.45"));
+        assertThat(forecast.exhaustedAt()).contains(Instant.parse("2026-12-01T00:00:00Z"));
+    }
+
+    @Test
     void withoutStoredDataThereIsNoForecast() {
         Forecast forecast = SpendForecaster.forecast(new BigDecimal("100"), NOVEMBER, new BigDecimal("500"),
                 Optional.empty(), SpendHistory.ofDays(GROWING));
