@@ -82,4 +82,20 @@ class SpendHistoryTest {
         assertThat(history.share(DayOfWeek.MONDAY, 22)).isZero();
         assertThat(history.days()).extracting(SpendHistory.Day::cents).doesNotContain(5000.0);
     }
+
+    @Test
+    void settledDaysCountTheBillAndAKeyBudgetItsEstimate() {
+        // GIVEN a day the cost report settled at $5 while its usage was priced at $4
+        DailySpend settled = new DailySpend(LocalDate.parse("2026-11-23"), SpendScope.ORG,
+                Optional.of(new BigDecimal("500")), Map.of(), Map.of(9, Map.of("claude-sonnet-4-6",
+                new HourSpend(new BigDecimal("400"), BigDecimal.ZERO, false))), Optional.empty());
+        Optional<LocalDate> through = Optional.of(LocalDate.parse("2026-11-23"));
+
+        // THEN the organisation's history has the bill; a key budget (estimated, no bill of its own) the usage
+        assertThat(SpendHistory.of(budget(BudgetScope.ORGANISATION), List.of(settled), LAST, through).days().get(0))
+                .isEqualTo(new SpendHistory.Day(LocalDate.parse("2026-11-23"), 500));
+        assertThat(SpendHistory.of(budget(new BudgetScope(Optional.empty(), Optional.of("apikey_1"),
+                Optional.empty())), List.of(settled), LAST, through).days().get(0))
+                .isEqualTo(new SpendHistory.Day(LocalDate.parse("2026-11-23"), 400));
+    }
 }
