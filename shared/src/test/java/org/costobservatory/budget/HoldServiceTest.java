@@ -1,6 +1,7 @@
 package org.costobservatory.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -28,11 +29,15 @@ class HoldServiceTest {
                 Optional.empty());
     }
 
+    private static Components components() {
+        return Components.builder(Config.fromEnv(Map.of("TABLE_NAME", DynamoDbLocal.shared().newTable())))
+                .dynamo(DynamoDbLocal.shared().client()).clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .alertPublisher(message -> "unused").build();
+    }
+
     @Test
     void theAnswersOfAHoldListTheMostConstrainedBudgetFirst() {
-        Components components = Components.builder(Config.fromEnv(Map.of("TABLE_NAME",
-                DynamoDbLocal.shared().newTable()))).dynamo(DynamoDbLocal.shared().client())
-                .clock(Clock.fixed(NOW, ZoneOffset.UTC)).alertPublisher(message -> "unused").build();
+        Components components = components();
         components.budgets().put(organisation("a-roomy", "1000"));
         components.budgets().put(organisation("z-tight", "10"));
 
@@ -43,5 +48,23 @@ class HoldServiceTest {
         assertThat(outcome).isInstanceOfSatisfying(HoldService.Granted.class, granted ->
                 assertThat(granted.answers()).extracting(answer -> answer.budget().name())
                         .containsExactly("z-tight", "a-roomy"));
+    }
+
+    @Test
+    void aRunIdAlreadyHoldingForOneTargetIsRefusedForAnother() {
+        Components components = components();
+        components.budgets().put(organisation("a-roomy", "1000"));
+        components.budgets().put(organisation("z-tight", "10"));
+        HoldService holds = components.holdService();
+        holds.place(new HoldService.Request(Optional.of("a-roomy"), RunScope.NONE, Optional.of(BigDecimal.ONE),
+                Duration.ofMinutes(10), "run-1", Optional.empty()));
+
+        assertThatThrownBy(() -> holds.place(new HoldService.Request(Optional.of("z-tight"), RunScope.NONE,
+                Optional.of(BigDecimal.ONE), Duration.ofMinutes(10), "run-1", Optional.empty())))
+                .isInstanceOf(RequestRefused.class)
+                .hasMessageContaining("run_id 'run-1' already has hold").hasMessageContaining("for budget=a-roomy");
+        assertThat(holds.place(new HoldService.Request(Optional.of("a-roomy"), RunScope.NONE,
+                Optional.of(BigDecimal.ONE), Duration.ofMinutes(10), "run-1", Optional.empty())))
+                .isInstanceOfSatisfying(HoldService.Granted.class, again -> assertThat(again.repeated()).isTrue());
     }
 }
