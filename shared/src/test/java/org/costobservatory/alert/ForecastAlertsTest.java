@@ -143,6 +143,28 @@ class ForecastAlertsTest {
     }
 
     @Test
+    void aLowerThresholdsAlertDoesNotSilenceTheWarning() {
+        // GIVEN only the 50 % alert went out this period, and the forecast runs past the limit
+        Components components = components();
+        OnceNotices notices = new OnceNotices(new DynamoDbNoticeStore(DynamoDbLocal.shared().client(), table),
+                inbox.publisher(), clock, Duration.ofMinutes(5));
+        ForecastAlerts alerts = new ForecastAlerts(notices, components.alerts());
+        HeadroomAnswer answer = answer("60", Instant.parse("2026-11-05T00:00:00Z"), Forecast.WEEKLY_TREND);
+        Instant at = Instant.parse("2026-11-03T00:00:00Z");
+        List<org.costobservatory.store.AlertRecord> claims = List.of(new org.costobservatory.store.AlertRecord(
+                answer.budget().name(), answer.period().key(), answer.period().startText(),
+                answer.period().endText(), "UTC", BigDecimal.valueOf(50),
+                org.costobservatory.store.AlertRecord.CLAIMED, "owner", at.plusSeconds(300), at, Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
+        components.alerts().claim(claims, at);
+        components.alerts().markSent(claims, "owner", "message-0", "subject", at);
+
+        // THEN the warning that the limit will be reached goes out
+        assertThat(alerts.evaluate(answer)).isEqualTo(1);
+        assertThat(forecasts()).hasSize(1);
+    }
+
+    @Test
     void aRunRateWarnsOnlyOnceItCoversAQuarterOfThePeriodAndNeverOnceTheLimitIsSpent() {
         OnceNotices notices = new OnceNotices(new DynamoDbNoticeStore(DynamoDbLocal.shared().client(), table),
                 inbox.publisher(), clock, Duration.ofMinutes(5));
