@@ -21,6 +21,7 @@ import org.costobservatory.config.Config;
 import org.costobservatory.domain.Budget;
 import org.costobservatory.domain.BudgetPeriod;
 import org.costobservatory.domain.BudgetScope;
+import org.costobservatory.store.AlertRecord;
 import org.costobservatory.store.dynamodb.DynamoDbNoticeStore;
 import org.costobservatory.testing.AlertInbox;
 import org.costobservatory.testing.DynamoDbLocal;
@@ -120,6 +121,17 @@ class ForecastAlertsTest {
                 .withForecast(forecast);
     }
 
+    /** The period's alert at {@code threshold} % as sent on the 3rd. */
+    private static void markSent(Components components, HeadroomAnswer answer, int threshold) {
+        Instant at = Instant.parse("2026-11-03T00:00:00Z");
+        List<AlertRecord> claims = List.of(new AlertRecord(answer.budget().name(), answer.period().key(),
+                answer.period().startText(), answer.period().endText(), "UTC", BigDecimal.valueOf(threshold),
+                AlertRecord.CLAIMED, "owner", at.plusSeconds(300), at, Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
+        components.alerts().claim(claims, at);
+        components.alerts().markSent(claims, "owner", "message-0", "subject", at);
+    }
+
     @Test
     void noWarningAfterTheLimitItselfAlertedInThePeriodEvenWhenSpendIsRestatedBelowIt() {
         // GIVEN the period's 100 % alert went out, and spend was then restated to 60 % with a forecast above the limit
@@ -128,15 +140,7 @@ class ForecastAlertsTest {
                 inbox.publisher(), clock, Duration.ofMinutes(5));
         ForecastAlerts alerts = new ForecastAlerts(notices, components.alerts());
         HeadroomAnswer restated = answer("60", Instant.parse("2026-11-05T00:00:00Z"), Forecast.WEEKLY_TREND);
-        Instant at = Instant.parse("2026-11-03T00:00:00Z");
-        List<org.costobservatory.store.AlertRecord> claims = List.of(new org.costobservatory.store.AlertRecord(
-                restated.budget().name(), restated.period().key(), restated.period().startText(),
-                restated.period().endText(), "UTC", BigDecimal.valueOf(100),
-                org.costobservatory.store.AlertRecord.CLAIMED, "owner", at.plusSeconds(300), at, Optional.empty(),
-                Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty()));
-        components.alerts().claim(claims, at);
-        components.alerts().markSent(claims, "owner", "message-0", "subject", at);
+        markSent(components, restated, 100);
 
         // WHEN the forecast is evaluated, THEN nothing is sent: the limit was already announced as reached
         assertThat(alerts.evaluate(restated)).isZero();
@@ -150,14 +154,7 @@ class ForecastAlertsTest {
                 inbox.publisher(), clock, Duration.ofMinutes(5));
         ForecastAlerts alerts = new ForecastAlerts(notices, components.alerts());
         HeadroomAnswer answer = answer("60", Instant.parse("2026-11-05T00:00:00Z"), Forecast.WEEKLY_TREND);
-        Instant at = Instant.parse("2026-11-03T00:00:00Z");
-        List<org.costobservatory.store.AlertRecord> claims = List.of(new org.costobservatory.store.AlertRecord(
-                answer.budget().name(), answer.period().key(), answer.period().startText(),
-                answer.period().endText(), "UTC", BigDecimal.valueOf(50),
-                org.costobservatory.store.AlertRecord.CLAIMED, "owner", at.plusSeconds(300), at, Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
-        components.alerts().claim(claims, at);
-        components.alerts().markSent(claims, "owner", "message-0", "subject", at);
+        markSent(components, answer, 50);
 
         // THEN the warning that the limit will be reached goes out
         assertThat(alerts.evaluate(answer)).isEqualTo(1);
