@@ -121,6 +121,13 @@ class ForecastAlertsTest {
                 .withForecast(forecast);
     }
 
+    /** Forecast warnings as a run evaluates them, through once-only notices on the test's table and topic. */
+    private ForecastAlerts forecastAlerts(Components components) {
+        OnceNotices notices = new OnceNotices(new DynamoDbNoticeStore(DynamoDbLocal.shared().client(), table),
+                inbox.publisher(), clock, Duration.ofMinutes(5));
+        return new ForecastAlerts(notices, components.alerts());
+    }
+
     /** The period's alert at {@code threshold} % as sent on the 3rd. */
     private static void markSent(Components components, HeadroomAnswer answer, int threshold) {
         Instant at = Instant.parse("2026-11-03T00:00:00Z");
@@ -136,9 +143,7 @@ class ForecastAlertsTest {
     void noWarningAfterTheLimitItselfAlertedInThePeriodEvenWhenSpendIsRestatedBelowIt() {
         // GIVEN the period's 100 % alert went out, and spend was then restated to 60 % with a forecast above the limit
         Components components = components();
-        OnceNotices notices = new OnceNotices(new DynamoDbNoticeStore(DynamoDbLocal.shared().client(), table),
-                inbox.publisher(), clock, Duration.ofMinutes(5));
-        ForecastAlerts alerts = new ForecastAlerts(notices, components.alerts());
+        ForecastAlerts alerts = forecastAlerts(components);
         HeadroomAnswer restated = answer("60", Instant.parse("2026-11-05T00:00:00Z"), Forecast.WEEKLY_TREND);
         markSent(components, restated, 100);
 
@@ -150,9 +155,7 @@ class ForecastAlertsTest {
     void aLowerThresholdsAlertDoesNotSilenceTheWarning() {
         // GIVEN only the 50 % alert went out this period, and the forecast runs past the limit
         Components components = components();
-        OnceNotices notices = new OnceNotices(new DynamoDbNoticeStore(DynamoDbLocal.shared().client(), table),
-                inbox.publisher(), clock, Duration.ofMinutes(5));
-        ForecastAlerts alerts = new ForecastAlerts(notices, components.alerts());
+        ForecastAlerts alerts = forecastAlerts(components);
         HeadroomAnswer answer = answer("60", Instant.parse("2026-11-05T00:00:00Z"), Forecast.WEEKLY_TREND);
         markSent(components, answer, 50);
 
@@ -163,9 +166,7 @@ class ForecastAlertsTest {
 
     @Test
     void aRunRateWarnsOnlyOnceItCoversAQuarterOfThePeriodAndNeverOnceTheLimitIsSpent() {
-        OnceNotices notices = new OnceNotices(new DynamoDbNoticeStore(DynamoDbLocal.shared().client(), table),
-                inbox.publisher(), clock, Duration.ofMinutes(5));
-        ForecastAlerts alerts = new ForecastAlerts(notices, components().alerts());
+        ForecastAlerts alerts = forecastAlerts(components());
 
         assertThat(alerts.evaluate(answer("10", Instant.parse("2026-11-05T00:00:00Z"), Forecast.RUN_RATE)))
                 .as("4 of 30 days covered").isZero();
